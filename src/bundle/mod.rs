@@ -1,0 +1,1 @@
+//! The Talos secrets bundle (`secrets.yaml`, `spec/pki.md` §1).

@@ -1,0 +1,131 @@
+//! The command tree: clap definitions and glue over the library. No crypto, YAML or file writes
+//! here beyond calling the library.
+
+pub mod config;
+pub mod gen;
+pub mod output;
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use time::OffsetDateTime;
+
+/// talmint: the Talos PKI, offline.
+#[derive(Parser, Debug)]
+#[command(name = "talmint", version, about, long_about = None)]
+pub struct Cli {
+    /// Test-only: pretend the clock reads this RFC 3339 time (also TALMINT_NOW).
+    #[arg(long, global = true, hide = true, env = "TALMINT_NOW")]
+    pub now: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands, named as talosctl's.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Generate secrets, configs, keys and certificates (as `talosctl gen`).
+    #[command(subcommand)]
+    Gen(gen::Command),
+    /// Manage talosconfig files (as `talosctl config`).
+    Config(config::Args),
+}
+
+/// What every command gets from outside: the clock, the environment, the output streams.
+pub struct Ctx {
+    now: OffsetDateTime,
+    env: Vec<(OsString, OsString)>,
+}
+
+/// An error that carries its own exit code (e.g. `verify` rejecting a credential exits 1 quietly).
+#[derive(Debug)]
+pub struct Exit(pub u8);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+impl Ctx {
+    /// The clock: the real time unless `--now` / `TALMINT_NOW` set it, truncated to seconds.
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
+    /// An environment variable as the process saw it at start.
+    pub fn env(&self, key: &str) -> Option<&OsString> {
+        self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Write data to stdout (a broken pipe is not an error).
+    pub fn stdout(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        let mut out = io::stdout().lock();
+        match out.write_all(bytes).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Write a progress or notice line to stderr.
+    pub fn note(&self, line: &str) {
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
+}
+
+fn parse_now(s: Option<&str>) -> anyhow::Result<OffsetDateTime> {
+    let now = match s {
+        Some(s) => OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| anyhow::anyhow!("invalid --now/TALMINT_NOW {s:?}: {e}: use RFC 3339"))?,
+        None => OffsetDateTime::now_utc(),
+    };
+    Ok(now.replace_nanosecond(0).unwrap_or(now))
+}
+
+/// Parse arguments, run the command, print at most one error line.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
+                return ExitCode::from(*code);
+            }
+            let msg = format!("{e:#}");
+            let _ = writeln!(io::stderr().lock(), "error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Ctx {
+        now: parse_now(cli.now.as_deref())?,
+        env: std::env::vars_os().collect(),
+    };
+    match cli.command {
+        Command::Gen(cmd) => gen::run(cmd, &ctx),
+        Command::Config(args) => config::run(args, &ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

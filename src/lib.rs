@@ -1,0 +1,27 @@
+//! talmint: the Talos Linux PKI, offline.
+//!
+//! Module map (dependency order, lowest first):
+//! - [`yaml`]: an ordered YAML tree and an emitter that writes it exactly as go-yaml v4 does.
+//! - [`fsx`]: the only place that writes files (atomic, exact modes, no clobber, locks).
+//! - [`roles`]: Talos API roles and role sets (`spec/roles-authz.md` §1).
+//! - [`contract`]: Talos version contracts (`spec/gen-config.md` §2).
+//! - [`pki`]: keys, PEM, X.509 certificates and CSRs; knows nothing about Talos files.
+//! - [`bundle`]: the secrets bundle (`secrets.yaml`, `spec/pki.md` §1).
+//! - [`talosconfig`]: the talosctl client configuration (`spec/talosconfig.md`).
+#![warn(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+pub mod bundle;
+pub mod contract;
+pub mod fsx;
+pub mod pki;
+pub mod roles;
+pub mod talosconfig;
+pub mod yaml;
