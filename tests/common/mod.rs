@@ -1,0 +1,151 @@
+//! Shared test support: fixture lookup, a fresh environment per test, the real binary.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The Talos fixtures directory (`$TALMINT_TALOS_FIXTURES` or `../shared/fixtures/talos`), or
+/// `None` when missing. Under `CI=true` a missing directory fails the test.
+pub fn talos_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("TALMINT_TALOS_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/talos"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("Talos fixtures missing at {}: CI needs ../shared/fixtures/talos", dir.display());
+    }
+    eprintln!("SKIP: Talos fixtures missing at {} (set TALMINT_TALOS_FIXTURES)", dir.display());
+    None
+}
+
+/// Path of one Talos fixture; `None` (test skipped) when the fixtures are missing.
+pub fn talos(rel: &str) -> Option<PathBuf> {
+    talos_dir().map(|d| d.join(rel))
+}
+
+/// Compare bytes and print a readable line diff on mismatch.
+#[macro_export]
+macro_rules! assert_bytes_eq {
+    ($expected:expr, $actual:expr) => {{
+        let e: &[u8] = &$expected;
+        let a: &[u8] = &$actual;
+        if e != a {
+            let es = String::from_utf8_lossy(e);
+            let as_ = String::from_utf8_lossy(a);
+            let mut msg = String::new();
+            for (i, (el, al)) in es.lines().zip(as_.lines()).enumerate() {
+                if el != al {
+                    msg = format!("first difference at line {}:\n- {el}\n+ {al}", i + 1);
+                    break;
+                }
+            }
+            if msg.is_empty() {
+                msg = format!("lengths differ: expected {} bytes, got {}", e.len(), a.len());
+            }
+            panic!("bytes differ: {msg}");
+        }
+    }};
+}
+
+/// A fresh temporary working directory with `HOME` inside it and a cleared environment.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        Env {
+            vars: vec![
+                ("HOME".into(), home.display().to_string()),
+                ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+            ],
+            dir,
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        #[allow(clippy::disallowed_methods)]
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    /// The real `talmint` binary, run in this directory with only this environment.
+    pub fn talmint(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_talmint"));
+        c.current_dir(self.dir.path()).env_clear();
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+        c
+    }
+
+    /// Run `talmint args…` and return its output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.talmint().args(args).output().unwrap()
+    }
+
+    /// Run and require success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "talmint {args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Every file below the directory with its bytes and mode: to assert that nothing changed.
+    pub fn tree_digest(&self) -> BTreeMap<PathBuf, (Vec<u8>, u32)> {
+        tree_digest(self.dir.path())
+    }
+}
+
+pub fn tree_digest(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let md = e.metadata().unwrap();
+            if md.is_dir() {
+                stack.push(e.path());
+            } else {
+                let mode = md.permissions().mode() & 0o7777;
+                out.insert(e.path(), (std::fs::read(e.path()).unwrap_or_default(), mode));
+            }
+        }
+    }
+    out
+}
+
+/// Stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Stdout as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
