@@ -1,6 +1,7 @@
 //! The command tree: clap definitions and glue over the library. No crypto, YAML or file writes
 //! here beyond calling the library.
 
+pub mod auth;
 pub mod config;
 pub mod gen;
 pub mod output;
@@ -31,6 +32,9 @@ pub enum Command {
     Gen(gen::Command),
     /// Manage talosconfig files (as `talosctl config`).
     Config(config::Args),
+    /// Which roles may call what: Talos's authorization table.
+    #[command(subcommand)]
+    Auth(auth::Command),
 }
 
 /// What every command gets from outside: the clock, the environment, the output streams.
@@ -117,6 +121,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Gen(cmd) => gen::run(cmd, &ctx),
         Command::Config(args) => config::run(args, &ctx),
+        Command::Auth(cmd) => auth::run(cmd, &ctx),
     }
 }
 
