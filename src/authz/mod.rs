@@ -28,7 +28,7 @@ pub use render::{can_i_text, diff_json, diff_text, markdown_table, roles_json, r
 pub const TALOS_COMMIT: &str = "ad8823176e75b9cd07647ddde13c34f2ab77c663";
 
 /// The Talos release line of [`TALOS_COMMIT`].
-pub const TALOS_VERSION: &str = "v1.15 (development, after v1.14.0-rc.1)";
+pub const TALOS_VERSION: &str = "v1.15 development, after v1.14.0-rc.1";
 
 /// The file in siderolabs/talos that holds the table.
 pub const TABLE_SOURCE: &str = "internal/app/machined/pkg/system/services/machined.go";

@@ -223,14 +223,25 @@ fn suggestions(name: &str) -> Vec<String> {
         };
         (shown, 1u8)
     });
-    let limit = (lower.chars().count() / 4).max(2);
+    let (in_service, in_method) = split_service(&lower);
+    let limit = (in_method.chars().count() / 4).max(2);
     let mut scored: Vec<(usize, u8, String)> = verbs
         .chain(methods)
         .filter(|(shown, _)| !full || shown.starts_with('/'))
         .filter_map(|(shown, kind)| {
             let cand = shown.to_lowercase();
-            let method_part = cand.rsplit('/').next().unwrap_or(&cand).to_string();
-            let d = distance(&lower, &cand).min(distance(&lower, &method_part));
+            let (service, method) = split_service(&cand);
+            let same_service = match (in_service, service) {
+                (Some(a), Some(b)) => short_service(a) == short_service(b),
+                (Some(_), None) => false,
+                (None, _) => true,
+            };
+            let by_method = if same_service {
+                distance(in_method, method)
+            } else {
+                usize::MAX
+            };
+            let d = distance(&lower, &cand).min(by_method);
             let contains = lower.chars().count() >= 4 && cand.contains(&lower);
             (d <= limit || contains).then_some((d, kind, shown))
         })
@@ -238,6 +249,20 @@ fn suggestions(name: &str) -> Vec<String> {
     scored.sort();
     scored.dedup_by(|a, b| a.2 == b.2);
     scored.into_iter().take(3).map(|(_, _, s)| s).collect()
+}
+
+/// `(Some("/machine.machineservice"), "reboot")` from `/machine.machineservice/reboot`.
+fn split_service(name: &str) -> (Option<&str>, &str) {
+    match name.rsplit_once('/') {
+        Some((service, method)) => (Some(service), method),
+        None => (None, name),
+    }
+}
+
+/// The service without its package or leading slash.
+fn short_service(service: &str) -> &str {
+    let service = service.trim_start_matches('/');
+    service.rsplit('.').next().unwrap_or(service)
 }
 
 /// `MachineService/Reboot` from `/machine.MachineService/Reboot`.
