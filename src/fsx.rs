@@ -158,7 +158,9 @@ pub fn create_dir_all(dir: &Path, mode: u32) -> Result<(), WriteError> {
 
 /// The mode bits of an existing file, if it exists.
 pub fn existing_mode(path: &Path) -> Option<u32> {
-    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+    fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777)
 }
 
 /// Take an exclusive advisory lock on `<path>.lock` (never on the file replaced by rename).
@@ -210,12 +212,19 @@ mod tests {
         let err = write(&p, b"b", SECRET_MODE, Clobber::Refuse).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("file {:?} already exists, use --force to overwrite", p.display().to_string())
+            format!(
+                "file {:?} already exists, use --force to overwrite",
+                p.display().to_string()
+            )
         );
         assert_eq!(fs::read(&p).unwrap(), b"a");
         write(&p, b"c", 0o644, Clobber::Replace).unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"c");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 
     #[test]
@@ -224,7 +233,10 @@ mod tests {
         let a = dir.path().join("a");
         let b = dir.path().join("b");
         fs::write(&b, "old").unwrap();
-        let files = vec![(a.clone(), b"1".to_vec(), 0o600), (b.clone(), b"2".to_vec(), 0o600)];
+        let files = vec![
+            (a.clone(), b"1".to_vec(), 0o600),
+            (b.clone(), b"2".to_vec(), 0o600),
+        ];
         assert!(write_all(&files, Clobber::Refuse).is_err());
         assert!(!a.exists());
         assert_eq!(fs::read(&b).unwrap(), b"old");

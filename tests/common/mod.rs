@@ -15,9 +15,15 @@ pub fn talos_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("Talos fixtures missing at {}: CI needs ../shared/fixtures/talos", dir.display());
+        panic!(
+            "Talos fixtures missing at {}: CI needs ../shared/fixtures/talos",
+            dir.display()
+        );
     }
-    eprintln!("SKIP: Talos fixtures missing at {} (set TALMINT_TALOS_FIXTURES)", dir.display());
+    eprintln!(
+        "SKIP: Talos fixtures missing at {} (set TALMINT_TALOS_FIXTURES)",
+        dir.display()
+    );
     None
 }
 
@@ -43,7 +49,11 @@ macro_rules! assert_bytes_eq {
                 }
             }
             if msg.is_empty() {
-                msg = format!("lengths differ: expected {} bytes, got {}", e.len(), a.len());
+                msg = format!(
+                    "lengths differ: expected {} bytes, got {}",
+                    e.len(),
+                    a.len()
+                );
             }
             panic!("bytes differ: {msg}");
         }
@@ -133,7 +143,10 @@ pub fn tree_digest(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, u32)> {
                 stack.push(e.path());
             } else {
                 let mode = md.permissions().mode() & 0o7777;
-                out.insert(e.path(), (std::fs::read(e.path()).unwrap_or_default(), mode));
+                out.insert(
+                    e.path(),
+                    (std::fs::read(e.path()).unwrap_or_default(), mode),
+                );
             }
         }
     }

@@ -1,0 +1,418 @@
+//! The only code that builds and signs certificates.
+//!
+//! Built with x509-cert's typed structures (rcgen 0.14 cannot put several Organization values in one
+//! RDN, rustls/rcgen#81), DER-encoded by `der`, signed by the key's own crate. The issuer Name is
+//! the CA certificate's subject bytes, decoded and re-encoded only after checking the round trip is
+//! byte-identical: Go rejects a re-encoded issuer (e.g. UTF8String where the CA has
+//! PrintableString).
+
+use std::fmt;
+use std::net::IpAddr;
+
+use der::asn1::{BitString, GeneralizedTime, OctetString, SetOfVec, UtcTime};
+use der::{Any, Decode, Encode, Tag};
+use time::OffsetDateTime;
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages,
+    SubjectAltName, SubjectKeyIdentifier,
+};
+use x509_cert::ext::Extension;
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::{Time, Validity};
+use x509_cert::{Certificate as X509, TbsCertificate, Version};
+use zeroize::Zeroizing;
+
+use super::cert::Certificate;
+use super::key::{KeyAlgorithm, PrivateKey};
+use super::profile::Profile;
+use super::ttl::Ttl;
+use super::{pem as pemx, PkiError};
+
+const OID_O: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.4.10");
+const OID_KU: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.29.15");
+const OID_EKU: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.29.37");
+const OID_BC: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.29.19");
+const OID_SKI: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.29.14");
+const OID_AKI: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.29.35");
+const OID_SAN: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.29.17");
+const OID_SERVER_AUTH: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
+const OID_CLIENT_AUTH: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
+
+/// A CA certificate with its private key, parsed once and reused for every issue.
+pub struct CaKeyPair {
+    cert: Certificate,
+    cert_pem: String,
+    key: PrivateKey,
+}
+
+/// A freshly issued certificate and, when talmint generated it, its key.
+pub struct IssuedCert {
+    /// The certificate, parsed.
+    pub cert: Certificate,
+    /// The certificate as PEM.
+    pub cert_pem: String,
+    /// The subject's private key (absent for CSR-based issues).
+    pub key: Option<PrivateKey>,
+}
+
+impl CaKeyPair {
+    /// Load a CA from PEM: the certificate must be a CA and the key must match it.
+    ///
+    /// # Errors
+    /// Parse errors, [`PkiError::NotCa`], [`PkiError::KeyMismatch`].
+    pub fn from_pem(cert_pem: &[u8], key_pem: &[u8]) -> Result<Self, PkiError> {
+        let key = PrivateKey::from_pem(key_pem)?;
+        let cert = Certificate::from_pem(cert_pem)?;
+        Self::new(cert, key)
+    }
+
+    /// Pair a parsed CA certificate with its key.
+    ///
+    /// # Errors
+    /// [`PkiError::NotCa`], [`PkiError::KeyMismatch`].
+    pub fn new(cert: Certificate, key: PrivateKey) -> Result<Self, PkiError> {
+        if !cert.is_ca {
+            return Err(PkiError::NotCa);
+        }
+        if key.public_key_der()? != cert.spki_der {
+            return Err(PkiError::KeyMismatch);
+        }
+        let cert_pem = cert.to_pem();
+        Ok(CaKeyPair {
+            cert,
+            cert_pem,
+            key,
+        })
+    }
+
+    /// Generate a self-signed CA of `profile` (a [`Profile::Ca`]) valid for `ttl` from `now`.
+    ///
+    /// # Errors
+    /// Crypto or encoding failures.
+    pub fn generate(
+        profile: &Profile,
+        alg: KeyAlgorithm,
+        now: OffsetDateTime,
+        ttl: Ttl,
+    ) -> Result<Self, PkiError> {
+        let key = PrivateKey::generate(alg)?;
+        let spki = key.public_key_der()?;
+        let der = build(profile, &spki, Signer::SelfSigned(&key), now, ttl)?;
+        Self::new(Certificate::from_der(&der)?, key)
+    }
+
+    /// The CA certificate.
+    pub fn cert(&self) -> &Certificate {
+        &self.cert
+    }
+
+    /// The CA certificate PEM.
+    pub fn cert_pem(&self) -> &str {
+        &self.cert_pem
+    }
+
+    /// The CA key.
+    pub fn key(&self) -> &PrivateKey {
+        &self.key
+    }
+
+    /// The CA key PEM (zeroized on drop).
+    ///
+    /// # Errors
+    /// Encoding failures.
+    pub fn secret_key_pem(&self) -> Result<Zeroizing<String>, PkiError> {
+        self.key.to_pem()
+    }
+
+    /// Check that a certificate issued at `now` for `ttl` fits inside this CA's validity.
+    ///
+    /// # Errors
+    /// [`PkiError::CaNotValid`] or [`PkiError::TtlBeyondCa`].
+    pub fn check_window(&self, now: OffsetDateTime, ttl: Ttl) -> Result<(), PkiError> {
+        let fmt_t = |t: OffsetDateTime| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_else(|_| t.to_string())
+        };
+        if !self.cert.is_valid_at(now) {
+            return Err(PkiError::CaNotValid {
+                now: fmt_t(now),
+                not_before: fmt_t(self.cert.not_before),
+                not_after: fmt_t(self.cert.not_after),
+            });
+        }
+        if now + ttl.duration() > self.cert.not_after {
+            let left = (self.cert.not_after - now).whole_seconds().max(0);
+            return Err(PkiError::TtlBeyondCa {
+                ttl: ttl.to_string(),
+                ca_not_after: fmt_t(self.cert.not_after),
+                max: Ttl::from_secs(u64::try_from(left).unwrap_or(0)).to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Issue a Talos API client certificate with a fresh key of the CA's family (Ed25519 for the
+    /// standard OS CA), valid from `now` for `ttl`.
+    ///
+    /// # Errors
+    /// [`PkiError::CaNotValid`], [`PkiError::TtlBeyondCa`], crypto or encoding failures.
+    pub fn issue_client(
+        &self,
+        roles: &crate::roles::RoleSet,
+        now: OffsetDateTime,
+        ttl: Ttl,
+    ) -> Result<IssuedCert, PkiError> {
+        self.check_window(now, ttl)?;
+        let key = PrivateKey::generate(self.key.algorithm())?;
+        let spki = key.public_key_der()?;
+        let profile = Profile::ApiClient {
+            roles: roles.clone(),
+        };
+        let der = build(&profile, &spki, Signer::Ca(self), now, ttl)?;
+        let cert = Certificate::from_der(&der)?;
+        Ok(IssuedCert {
+            cert_pem: cert.to_pem(),
+            cert,
+            key: Some(key),
+        })
+    }
+
+    /// Issue a certificate for a verified CSR's subject and SANs (`gen crt`).
+    ///
+    /// # Errors
+    /// As [`Self::issue_client`].
+    pub fn issue_from_csr(
+        &self,
+        csr: &super::csr::Csr,
+        now: OffsetDateTime,
+        ttl: Ttl,
+    ) -> Result<IssuedCert, PkiError> {
+        let profile = Profile::FromCsr {
+            subject_der: csr.subject_der.clone(),
+            ips: csr.ip_sans.clone(),
+            dns: csr.dns_sans.clone(),
+        };
+        let der = build(&profile, &csr.spki_der, Signer::Ca(self), now, ttl)?;
+        let cert = Certificate::from_der(&der)?;
+        Ok(IssuedCert {
+            cert_pem: cert.to_pem(),
+            cert,
+            key: None,
+        })
+    }
+}
+
+impl fmt::Debug for CaKeyPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaKeyPair")
+            .field("subject", &self.cert.subject)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl fmt::Debug for IssuedCert {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IssuedCert")
+            .field("subject", &self.cert.subject)
+            .field("serial", &self.cert.serial_hex)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who signs: the subject's own key (self-signed CA) or a CA.
+enum Signer<'a> {
+    SelfSigned(&'a PrivateKey),
+    Ca(&'a CaKeyPair),
+}
+
+/// A Name with one multi-valued RDN holding every value of `O`, DER-sorted (as Go's
+/// `pkix.Name.ToRDNSequence` and `encoding/asn1` SET sorting do); empty values give an empty Name.
+pub(crate) fn organization_name<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+) -> Result<Name, PkiError> {
+    let mut set = SetOfVec::new();
+    for v in values {
+        let value = match der::asn1::PrintableStringRef::new(v) {
+            Ok(p) => Any::encode_from(&p)?,
+            Err(_) => Any::new(Tag::Utf8String, v.as_bytes())?,
+        };
+        let atv = AttributeTypeAndValue { oid: OID_O, value };
+        if !set.iter().any(|x| x == &atv) {
+            set.insert(atv)?;
+        }
+    }
+    if set.is_empty() {
+        return Ok(RdnSequence(Vec::new()));
+    }
+    Ok(RdnSequence(vec![RelativeDistinguishedName(set)]))
+}
+
+/// Decode a Name and insist that re-encoding gives the same bytes.
+fn exact_name(der_bytes: &[u8]) -> Result<Name, PkiError> {
+    let name = Name::from_der(der_bytes)?;
+    if name.to_der()? != der_bytes {
+        return Err(PkiError::Encoding(
+            "the name is not in canonical DER and cannot be copied byte for byte".into(),
+        ));
+    }
+    Ok(name)
+}
+
+fn x509_time(t: OffsetDateTime) -> Result<Time, PkiError> {
+    let secs = u64::try_from(t.unix_timestamp())
+        .map_err(|_| PkiError::Encoding("time before 1970".into()))?;
+    let d = std::time::Duration::from_secs(secs);
+    // Go (RFC 5280): UTCTime through 2049, GeneralizedTime from 2050.
+    if t.year() < 2050 {
+        Ok(Time::UtcTime(UtcTime::from_unix_duration(d)?))
+    } else {
+        Ok(Time::GeneralTime(GeneralizedTime::from_unix_duration(d)?))
+    }
+}
+
+fn extension(
+    oid: der::oid::ObjectIdentifier,
+    critical: bool,
+    value: &impl Encode,
+) -> Result<Extension, PkiError> {
+    Ok(Extension {
+        extn_id: oid,
+        critical,
+        extn_value: OctetString::new(value.to_der()?)?,
+    })
+}
+
+pub(crate) fn san(ips: &[IpAddr], dns: &[String]) -> Result<Option<Extension>, PkiError> {
+    if ips.is_empty() && dns.is_empty() {
+        return Ok(None);
+    }
+    let mut names = Vec::new();
+    for d in dns {
+        names.push(GeneralName::DnsName(der::asn1::Ia5String::new(d)?));
+    }
+    for ip in ips {
+        let bytes = match ip {
+            IpAddr::V4(v4) => v4.octets().to_vec(),
+            IpAddr::V6(v6) => v6.octets().to_vec(),
+        };
+        names.push(GeneralName::IpAddress(OctetString::new(bytes)?));
+    }
+    Ok(Some(extension(OID_SAN, false, &SubjectAltName(names))?))
+}
+
+fn random_serial() -> Result<SerialNumber, PkiError> {
+    // Uniform in [1, 2^128), as Go's `rand.Int(rand.Reader, 2^128)` (zero excluded: RFC 5280
+    // wants a positive serial).
+    let mut bytes = [0u8; 16];
+    loop {
+        super::random_bytes(&mut bytes)?;
+        if bytes.iter().any(|b| *b != 0) {
+            return Ok(SerialNumber::new(&bytes)?);
+        }
+    }
+}
+
+/// Build and sign one certificate; returns its DER.
+fn build(
+    profile: &Profile,
+    subject_spki: &[u8],
+    signer: Signer<'_>,
+    not_before: OffsetDateTime,
+    ttl: Ttl,
+) -> Result<Vec<u8>, PkiError> {
+    let not_before = not_before.replace_nanosecond(0).unwrap_or(not_before);
+    let not_after = not_before + ttl.duration();
+    let subject = match profile {
+        Profile::Ca { organization, .. } => organization_name(organization.as_deref())?,
+        Profile::ApiClient { roles } => organization_name(roles.iter().map(|r| r.as_str()))?,
+        Profile::FromCsr { subject_der, .. } => exact_name(subject_der)?,
+    };
+    let (issuer, signing_key, issuer_ski) = match &signer {
+        Signer::SelfSigned(key) => (subject.clone(), *key, None),
+        Signer::Ca(ca) => (
+            exact_name(&ca.cert.subject_der)?,
+            &ca.key,
+            ca.cert.subject_key_id.clone(),
+        ),
+    };
+
+    let mut exts = Vec::new();
+    match profile {
+        Profile::Ca { ips, .. } => {
+            let ku = KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyCertSign);
+            exts.push(extension(OID_KU, true, &ku)?);
+            let eku = ExtendedKeyUsage(vec![OID_SERVER_AUTH, OID_CLIENT_AUTH]);
+            exts.push(extension(OID_EKU, false, &eku)?);
+            let bc = BasicConstraints {
+                ca: true,
+                path_len_constraint: None,
+            };
+            exts.push(extension(OID_BC, true, &bc)?);
+            // crypto v0.6.4: a random 20-byte SKI (`C:x509/x509.go:35-53`).
+            let mut ski = [0u8; 20];
+            super::random_bytes(&mut ski)?;
+            exts.push(extension(
+                OID_SKI,
+                false,
+                &SubjectKeyIdentifier(OctetString::new(ski.to_vec())?),
+            )?);
+            exts.extend(san(ips, &[])?);
+        }
+        Profile::ApiClient { .. } | Profile::FromCsr { .. } => {
+            let ku = KeyUsage(KeyUsages::DigitalSignature.into());
+            exts.push(extension(OID_KU, true, &ku)?);
+            exts.push(extension(
+                OID_EKU,
+                false,
+                &ExtendedKeyUsage(vec![OID_CLIENT_AUTH]),
+            )?);
+            if let Some(ski) = issuer_ski {
+                let aki = AuthorityKeyIdentifier {
+                    key_identifier: Some(OctetString::new(ski)?),
+                    authority_cert_issuer: None,
+                    authority_cert_serial_number: None,
+                };
+                exts.push(extension(OID_AKI, false, &aki)?);
+            }
+            if let Profile::FromCsr { ips, dns, .. } = profile {
+                exts.extend(san(ips, dns)?);
+            }
+        }
+    }
+
+    let signature_algorithm = signing_key.signature_algorithm();
+    let tbs = TbsCertificate {
+        version: Version::V3,
+        serial_number: random_serial()?,
+        signature: signature_algorithm.clone(),
+        issuer,
+        validity: Validity {
+            not_before: x509_time(not_before)?,
+            not_after: x509_time(not_after)?,
+        },
+        subject,
+        subject_public_key_info: spki::SubjectPublicKeyInfoOwned::from_der(subject_spki)?,
+        issuer_unique_id: None,
+        subject_unique_id: None,
+        extensions: Some(exts),
+    };
+    let tbs_der = tbs.to_der()?;
+    let signature = signing_key.sign(&tbs_der)?;
+    let cert = X509 {
+        tbs_certificate: tbs,
+        signature_algorithm,
+        signature: BitString::from_bytes(&signature)?,
+    };
+    Ok(cert.to_der()?)
+}
+
+/// PEM of a certificate DER.
+pub fn cert_pem(der: &[u8]) -> String {
+    pemx::encode(pemx::CERTIFICATE, der)
+}
