@@ -27,8 +27,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Generate secrets, configs, keys and certificates (as `talosctl gen`).
-    #[command(subcommand)]
-    Gen(gen::Command),
+    Gen(gen::Args),
     /// Manage talosconfig files (as `talosctl config`).
     Config(config::Args),
 }
@@ -115,7 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         env: std::env::vars_os().collect(),
     };
     match cli.command {
-        Command::Gen(cmd) => gen::run(cmd, &ctx),
+        Command::Gen(args) => gen::run(args, &ctx),
         Command::Config(args) => config::run(args, &ctx),
     }
 }
