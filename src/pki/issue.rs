@@ -156,6 +156,29 @@ impl CaKeyPair {
         Ok(())
     }
 
+    /// Issue a certificate of `profile` for a fresh key of the CA's family, valid from `now` for
+    /// `ttl` (which must fit inside the CA's validity).
+    ///
+    /// # Errors
+    /// [`PkiError::CaNotValid`], [`PkiError::TtlBeyondCa`], crypto or encoding failures.
+    pub fn issue(
+        &self,
+        profile: &Profile,
+        now: OffsetDateTime,
+        ttl: Ttl,
+    ) -> Result<IssuedCert, PkiError> {
+        self.check_window(now, ttl)?;
+        let key = PrivateKey::generate(self.key.algorithm())?;
+        let spki = key.public_key_der()?;
+        let der = build(profile, &spki, Signer::Ca(self), now, ttl)?;
+        let cert = Certificate::from_der(&der)?;
+        Ok(IssuedCert {
+            cert_pem: cert.to_pem(),
+            cert,
+            key: Some(key),
+        })
+    }
+
     /// Issue a Talos API client certificate with a fresh key of the CA's family (Ed25519 for the
     /// standard OS CA), valid from `now` for `ttl`.
     ///
@@ -167,19 +190,10 @@ impl CaKeyPair {
         now: OffsetDateTime,
         ttl: Ttl,
     ) -> Result<IssuedCert, PkiError> {
-        self.check_window(now, ttl)?;
-        let key = PrivateKey::generate(self.key.algorithm())?;
-        let spki = key.public_key_der()?;
         let profile = Profile::ApiClient {
             roles: roles.clone(),
         };
-        let der = build(&profile, &spki, Signer::Ca(self), now, ttl)?;
-        let cert = Certificate::from_der(&der)?;
-        Ok(IssuedCert {
-            cert_pem: cert.to_pem(),
-            cert,
-            key: Some(key),
-        })
+        self.issue(&profile, now, ttl)
     }
 
     /// Issue a certificate for a verified CSR's subject and SANs (`gen crt`).
@@ -250,6 +264,17 @@ pub(crate) fn organization_name<'a>(
     if set.is_empty() {
         return Ok(RdnSequence(Vec::new()));
     }
+    Ok(RdnSequence(vec![RelativeDistinguishedName(set)]))
+}
+
+/// A Name with only `CN=<name>` (UTF8String unless printable, as Go).
+fn common_name_only(cn: &str) -> Result<Name, PkiError> {
+    const OID_CN: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.4.3");
+    let value = match der::asn1::PrintableStringRef::new(cn) {
+        Ok(p) => Any::encode_from(&p)?,
+        Err(_) => Any::new(Tag::Utf8String, cn.as_bytes())?,
+    };
+    let set = SetOfVec::try_from(vec![AttributeTypeAndValue { oid: OID_CN, value }])?;
     Ok(RdnSequence(vec![RelativeDistinguishedName(set)]))
 }
 
@@ -332,6 +357,7 @@ fn build(
         Profile::Ca { organization, .. } => organization_name(organization.as_deref())?,
         Profile::ApiClient { roles } => organization_name(roles.iter().map(|r| r.as_str()))?,
         Profile::FromCsr { subject_der, .. } => exact_name(subject_der)?,
+        Profile::NodeServer { common_name, .. } => common_name_only(common_name)?,
     };
     let (issuer, signing_key, issuer_ski) = match &signer {
         Signer::SelfSigned(key) => (subject.clone(), *key, None),
@@ -364,14 +390,15 @@ fn build(
             )?);
             exts.extend(san(ips, &[])?);
         }
-        Profile::ApiClient { .. } | Profile::FromCsr { .. } => {
+        Profile::ApiClient { .. } | Profile::FromCsr { .. } | Profile::NodeServer { .. } => {
             let ku = KeyUsage(KeyUsages::DigitalSignature.into());
             exts.push(extension(OID_KU, true, &ku)?);
-            exts.push(extension(
-                OID_EKU,
-                false,
-                &ExtendedKeyUsage(vec![OID_CLIENT_AUTH]),
-            )?);
+            let usage = if matches!(profile, Profile::NodeServer { .. }) {
+                OID_SERVER_AUTH
+            } else {
+                OID_CLIENT_AUTH
+            };
+            exts.push(extension(OID_EKU, false, &ExtendedKeyUsage(vec![usage]))?);
             if let Some(ski) = issuer_ski {
                 let aki = AuthorityKeyIdentifier {
                     key_identifier: Some(OctetString::new(ski)?),
@@ -380,7 +407,9 @@ fn build(
                 };
                 exts.push(extension(OID_AKI, false, &aki)?);
             }
-            if let Profile::FromCsr { ips, dns, .. } = profile {
+            if let Profile::FromCsr { ips, dns, .. } | Profile::NodeServer { ips, dns, .. } =
+                profile
+            {
                 exts.extend(san(ips, dns)?);
             }
         }

@@ -24,6 +24,16 @@ pub enum Profile {
         /// The roles, one Organization value each.
         roles: RoleSet,
     },
+    /// A node's apid server certificate (`api.go:292-351`): CN = the node's name, DNS/IP SANs,
+    /// KU critical digitalSignature, EKU exactly serverAuth, AKI.
+    NodeServer {
+        /// Common name (the node's FQDN).
+        common_name: String,
+        /// IP SANs.
+        ips: Vec<IpAddr>,
+        /// DNS SANs.
+        dns: Vec<String>,
+    },
     /// A certificate from a CSR (`talosctl gen crt`, `C:x509/certificate.go:27-84`): the CSR's
     /// subject bytes and SANs copied; KU digitalSignature; EKU clientAuth; AKI.
     FromCsr {
