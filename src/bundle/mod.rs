@@ -263,6 +263,22 @@ impl SecretsBundle {
         })
     }
 
+    /// Read and validate the bundle at `path` (the file is read into a zeroized buffer).
+    ///
+    /// # Errors
+    /// [`BundleError`] for unreadable, unparsable or invalid bundles; the caller adds the path.
+    pub fn load(path: &std::path::Path) -> Result<Self, BundleError> {
+        let text = std::fs::read_to_string(path)
+            .map(Zeroizing::new)
+            .map_err(|e| BundleError::Parse(e.to_string()))?;
+        if text.trim().is_empty() {
+            return Err(BundleError::Parse("the file is empty".into()));
+        }
+        let bundle = Self::parse(&text)?;
+        bundle.validate().map_err(BundleError::Invalid)?;
+        Ok(bundle)
+    }
+
     /// The YAML tree `talosctl gen secrets` marshals (struct order, nil pointers as `null`).
     /// Holds secrets: emit it into a `Zeroizing` buffer (see [`Self::to_yaml`]).
     pub fn to_node(&self) -> Node {

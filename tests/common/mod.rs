@@ -36,28 +36,37 @@ pub fn talos(rel: &str) -> Option<PathBuf> {
 #[macro_export]
 macro_rules! assert_bytes_eq {
     ($expected:expr, $actual:expr) => {{
-        let e: &[u8] = &$expected;
-        let a: &[u8] = &$actual;
-        if e != a {
-            let es = String::from_utf8_lossy(e);
-            let as_ = String::from_utf8_lossy(a);
-            let mut msg = String::new();
-            for (i, (el, al)) in es.lines().zip(as_.lines()).enumerate() {
-                if el != al {
-                    msg = format!("first difference at line {}:\n- {el}\n+ {al}", i + 1);
-                    break;
-                }
-            }
-            if msg.is_empty() {
-                msg = format!(
-                    "lengths differ: expected {} bytes, got {}",
-                    e.len(),
-                    a.len()
-                );
-            }
-            panic!("bytes differ: {msg}");
+        match (&$expected, &$actual) {
+            (e, a) => $crate::common::bytes_eq(AsRef::<[u8]>::as_ref(e), AsRef::<[u8]>::as_ref(a)),
         }
     }};
+}
+
+/// The body of `assert_bytes_eq!`.
+pub fn bytes_eq(e: &[u8], a: &[u8]) {
+    {
+        {
+            if e != a {
+                let es = String::from_utf8_lossy(e);
+                let as_ = String::from_utf8_lossy(a);
+                let mut msg = String::new();
+                for (i, (el, al)) in es.lines().zip(as_.lines()).enumerate() {
+                    if el != al {
+                        msg = format!("first difference at line {}:\n- {el}\n+ {al}", i + 1);
+                        break;
+                    }
+                }
+                if msg.is_empty() {
+                    msg = format!(
+                        "lengths differ: expected {} bytes, got {}",
+                        e.len(),
+                        a.len()
+                    );
+                }
+                panic!("bytes differ: {msg}");
+            }
+        }
+    }
 }
 
 /// A fresh temporary working directory with `HOME` inside it and a cleared environment.

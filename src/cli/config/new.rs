@@ -61,10 +61,7 @@ pub struct Args {
 
 fn load_ca(args: &Args) -> anyhow::Result<(CaKeyPair, Vec<u8>)> {
     if let Some(path) = &args.with_secrets {
-        let text = std::fs::read_to_string(path)
-            .map(Zeroizing::new)
-            .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
-        let bundle = SecretsBundle::parse(&text)
+        let bundle = SecretsBundle::load(path)
             .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
         let ca = bundle
             .os_ca()
