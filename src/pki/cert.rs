@@ -74,7 +74,7 @@ impl Certificate {
         if label != pemx::CERTIFICATE {
             return Err(PkiError::WrongPemType {
                 expected: pemx::CERTIFICATE,
-                found: label,
+                found: super::describe_label(&label),
             });
         }
         Self::from_der(&der)

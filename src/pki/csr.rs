@@ -65,7 +65,7 @@ impl Csr {
         if label != pemx::CERTIFICATE_REQUEST {
             return Err(PkiError::WrongPemType {
                 expected: pemx::CERTIFICATE_REQUEST,
-                found: label,
+                found: super::describe_label(&label),
             });
         }
         let bad = |e: String| PkiError::BadCsr(e);

@@ -33,11 +33,11 @@ pub enum PkiError {
     #[error("unsupported key type: {0:?}")]
     UnsupportedKeyType(String),
     /// A PEM block of an unexpected type.
-    #[error("expected a PEM block of type {expected:?}, found {found:?}")]
+    #[error("expected a PEM block of type {expected:?}, found {found}")]
     WrongPemType {
         /// What was expected.
         expected: &'static str,
-        /// What was found.
+        /// What was found, described (see [`describe_label`]).
         found: String,
     },
     /// The key bytes inside a PEM block do not parse.
@@ -91,6 +91,16 @@ pub enum PkiError {
 impl From<der::Error> for PkiError {
     fn from(e: der::Error) -> Self {
         PkiError::Encoding(e.to_string())
+    }
+}
+
+/// A PEM label for messages; private-key labels are described, not quoted, so that error text never
+/// carries the words of a key block.
+pub fn describe_label(label: &str) -> String {
+    if label.ends_with("PRIVATE KEY") {
+        "a private key".to_string()
+    } else {
+        format!("{label:?}")
     }
 }
 
