@@ -89,10 +89,18 @@ fn parse_now(s: Option<&str>) -> anyhow::Result<OffsetDateTime> {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line: clap's message without its usage and help hints.
+            let rendered = e.render().to_string();
+            let line = one_line(rendered.lines().take_while(|l| {
+                !l.starts_with("Usage:") && !l.starts_with("For more information")
+            }));
+            let _ = writeln!(io::stderr().lock(), "{line}");
+            return ExitCode::from(2);
         }
     };
     match run(cli) {
@@ -101,11 +109,20 @@ pub fn main() -> ExitCode {
             if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
                 return ExitCode::from(*code);
             }
-            let msg = format!("{e:#}");
-            let _ = writeln!(io::stderr().lock(), "error: {msg}");
+            let text = format!("{e:#}");
+            let _ = writeln!(io::stderr().lock(), "error: {}", one_line(text.lines()));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Join lines into one, trimmed, so every error is a single line (multierror lists included).
+fn one_line<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    lines
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

@@ -46,7 +46,7 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', default_value = "os:admin")]
     pub roles: Vec<String>,
     /// Certificate TTL (Go duration such as 8h, 90m, 1h30m; or days: 7d).
-    #[arg(long = "crt-ttl", default_value = "8760h")]
+    #[arg(long = "crt-ttl", default_value = "8760h", allow_hyphen_values = true)]
     pub crt_ttl: Ttl,
     /// Cluster name used to name the context.
     #[arg(long, default_value = "talos")]
