@@ -160,13 +160,10 @@ impl Node {
             ips: vec!["127.0.0.1".parse().unwrap()],
             dns: vec![],
         };
-        let now = time::OffsetDateTime::now_utc();
+        let start = (time::OffsetDateTime::now_utc() - time::Duration::minutes(1))
+            .max(os_ca.cert().not_before);
         let issued = os_ca
-            .issue(
-                &profile,
-                now - time::Duration::minutes(1),
-                talmint::pki::Ttl::from_hours(24),
-            )
+            .issue(&profile, start, talmint::pki::Ttl::from_hours(24))
             .unwrap();
         Node {
             os_ca_pem: os_ca.cert_pem().as_bytes().to_vec(),
