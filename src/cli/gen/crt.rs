@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use talmint::fsx;
 use talmint::pki::csr::Csr;
-use talmint::pki::{CaKeyPair, Certificate, PrivateKey, Ttl};
+use talmint::pki::{CaKeyPair, Certificate, PrivateKey, Ttl, Window};
 
 use crate::cli::{output, Ctx};
 
@@ -50,7 +50,10 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     if args.hours == 0 {
         anyhow::bail!("invalid --hours 0: the certificate must be valid for at least one hour");
     }
-    let issued = ca.issue_from_csr(&csr, ctx.now(), Ttl::from_hours(u64::from(args.hours)))?;
+    let issued = ca.issue_from_csr(
+        &csr,
+        &Window::new(ctx.now(), Ttl::from_hours(u64::from(args.hours))),
+    )?;
     let out = PathBuf::from(format!("{}.crt", args.name));
     output::write(
         ctx,
