@@ -43,7 +43,8 @@ pub enum WriteError {
 
 /// One file staged in its target directory, not yet visible under its final name.
 pub struct Staged {
-    temp: tempfile::NamedTempFile,
+    // A closed temporary file (no descriptor held), so thousands can be staged at once.
+    temp: tempfile::TempPath,
     target: PathBuf,
     clobber: Clobber,
 }
@@ -110,7 +111,7 @@ pub fn stage(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<S
     temp.write_all(bytes).map_err(io_err(path))?;
     temp.as_file().sync_all().map_err(io_err(path))?;
     Ok(Staged {
-        temp,
+        temp: temp.into_temp_path(),
         target: path.to_path_buf(),
         clobber,
     })

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod gen;
+pub mod issuing;
 pub mod output;
 
 use std::ffi::OsString;

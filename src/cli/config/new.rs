@@ -5,16 +5,15 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use base64::Engine;
 use talmint::bundle::SecretsBundle;
 use talmint::fsx;
 use talmint::pki::{CaKeyPair, Ttl};
 use talmint::roles::RoleSet;
-use talmint::talosconfig::{Config, Context};
+use talmint::talosconfig::credential;
 use zeroize::Zeroizing;
 
 use super::Global;
-use crate::cli::{output, Ctx};
+use crate::cli::{issuing, output, Ctx};
 
 /// Flags: talosctl's (`--roles`, `--crt-ttl`) plus the offline CA source.
 #[derive(clap::Args, Debug)]
@@ -57,9 +56,12 @@ pub struct Args {
     /// Overwrite an existing file.
     #[arg(short, long)]
     pub force: bool,
+    #[command(flatten)]
+    pub issuing: issuing::Flags,
 }
 
 fn load_ca(args: &Args) -> anyhow::Result<(CaKeyPair, Vec<u8>)> {
+    // The CA PEM goes into the talosconfig's `ca` as the source holds it.
     if let Some(path) = &args.with_secrets {
         let bundle = SecretsBundle::load(path)
             .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
@@ -106,29 +108,46 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
             path.display().to_string()
         );
     }
+    let policy = args.issuing.load_policy()?;
+    issuing::check_policy(
+        policy.as_ref(),
+        &talmint::policy::Request {
+            roles: &roles,
+            ttl: args.crt_ttl,
+            endpoints: &global.endpoints,
+            nodes: &global.nodes,
+        },
+    )?;
+    if roles.contains("os:impersonator") {
+        ctx.note(
+            "warning: os:impersonator lets this credential claim any role through gRPC metadata",
+        );
+    }
     let (ca, ca_pem) = load_ca(&args)?;
-    let issued = ca.issue_client(&roles, ctx.now(), args.crt_ttl)?;
-    let key = issued
-        .key
-        .as_ref()
-        .ok_or_else(|| anyhow::anyhow!("internal: client certificate issued without a key"))?;
-    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let issued = ca.issue_client_in(&roles, &args.issuing.window(ctx.now(), args.crt_ttl))?;
     let name = match &global.context {
         Some(n) if !n.is_empty() => n.clone(),
         _ => roles.context_name(&args.cluster),
     };
-    let context = Context {
+    let target = credential::Target {
+        context: name,
         endpoints: global.endpoints.clone(),
         nodes: global.nodes.clone(),
-        ca: b64(&ca_pem),
-        crt: b64(issued.cert_pem.as_bytes()),
-        key: Zeroizing::new(b64(key.to_pem()?.as_bytes())),
-        ..Context::default()
     };
-    let config = Config {
-        context: name.clone(),
-        contexts: vec![(name, context)],
+    let yaml = credential::single_yaml(&ca_pem, &issued, &target)?;
+    output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force)?;
+    let label = if args.issuing.label.is_empty() {
+        target.context.as_str()
+    } else {
+        args.issuing.label.as_str()
     };
-    let yaml = Zeroizing::new(talmint::yaml::emit(&config.to_node()));
-    output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force)
+    issuing::record(
+        args.issuing
+            .ledger_path(args.with_secrets.as_deref())
+            .as_deref(),
+        &[(&issued.cert, label)],
+        ca.cert(),
+        ctx.now(),
+        "config new",
+    )
 }
