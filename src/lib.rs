@@ -25,5 +25,6 @@ pub mod ledger;
 pub mod pki;
 pub mod policy;
 pub mod roles;
+pub mod roster;
 pub mod talosconfig;
 pub mod yaml;

@@ -4,10 +4,59 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use talmint::bundle::SecretsBundle;
 use talmint::ledger::{self, Entry};
-use talmint::pki::{Certificate, Ttl, Window};
+use talmint::pki::{CaKeyPair, Certificate, Ttl, Window};
 use talmint::policy::{Policy, Request};
 use time::OffsetDateTime;
+
+/// Where the signing CA comes from: a secrets bundle's OS CA, or a CA certificate and key.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct CaSource {
+    /// Secrets bundle whose OS CA signs the certificate.
+    #[arg(long = "with-secrets", conflicts_with_all = ["ca_crt", "ca_key"], required_unless_present = "ca_crt")]
+    pub with_secrets: Option<PathBuf>,
+    /// OS CA certificate (PEM) instead of a bundle.
+    #[arg(long = "ca-crt", requires = "ca_key")]
+    pub ca_crt: Option<PathBuf>,
+    /// OS CA private key (PEM) instead of a bundle.
+    #[arg(long = "ca-key", requires = "ca_crt")]
+    pub ca_key: Option<PathBuf>,
+}
+
+impl CaSource {
+    /// The CA's source for messages: `secrets bundle s.yaml` or `CA ca.crt`.
+    pub fn describe(&self) -> String {
+        match (&self.with_secrets, &self.ca_crt) {
+            (Some(b), _) => format!("the OS CA of secrets bundle {}", b.display()),
+            (None, Some(c)) => format!("CA {}", c.display()),
+            (None, None) => "the CA".into(),
+        }
+    }
+
+    /// The CA, and its certificate PEM as the source holds it (for the talosconfig's `ca`).
+    pub fn load(&self) -> anyhow::Result<(CaKeyPair, Vec<u8>)> {
+        if let Some(path) = &self.with_secrets {
+            let bundle = SecretsBundle::load(path)
+                .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
+            let ca = bundle
+                .os_ca()
+                .with_context(|| format!("secrets bundle {}", path.display()))?;
+            let pem = bundle
+                .certs
+                .as_ref()
+                .and_then(|c| c.os.as_ref())
+                .map(|os| os.crt.clone())
+                .unwrap_or_default();
+            return Ok((ca, pem));
+        }
+        let (crt, key) = match (&self.ca_crt, &self.ca_key) {
+            (Some(c), Some(k)) => (c, k),
+            _ => anyhow::bail!("give --with-secrets FILE, or both --ca-crt FILE and --ca-key FILE"),
+        };
+        CaKeyPair::load(crt, key).map_err(Into::into)
+    }
+}
 
 /// The shared flags (beyond talosctl; defaults keep talosctl's behaviour).
 #[derive(clap::Args, Debug, Default, Clone)]

@@ -3,7 +3,9 @@
 
 pub mod config;
 pub mod gen;
+pub mod issue;
 pub mod issuing;
+pub mod ledger;
 pub mod output;
 
 use std::ffi::OsString;
@@ -31,6 +33,11 @@ pub enum Command {
     Gen(gen::Args),
     /// Manage talosconfig files (as `talosctl config`).
     Config(config::Args),
+    /// Issue one talosconfig per roster entry, in parallel (beyond talosctl).
+    Issue(issue::Args),
+    /// Read the issuance ledger (beyond talosctl).
+    #[command(subcommand)]
+    Ledger(ledger::Command),
 }
 
 /// What every command gets from outside: the clock, the environment, the output streams.
@@ -134,6 +141,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Gen(args) => gen::run(args, &ctx),
         Command::Config(args) => config::run(args, &ctx),
+        Command::Issue(args) => issue::run(args, &ctx),
+        Command::Ledger(cmd) => ledger::run(cmd, &ctx),
     }
 }
 

@@ -94,6 +94,40 @@ impl Window {
     }
 }
 
+/// A CA that could not be read from files.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file cannot be read.
+    #[error("{path}: {reason}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        reason: String,
+    },
+    /// The file's content is wrong.
+    #[error("{path}: {source}")]
+    Pki {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        #[source]
+        source: PkiError,
+    },
+    /// The certificate and key do not form a CA pair.
+    #[error("CA {crt} with key {key}: {source}")]
+    Pair {
+        /// Certificate file.
+        crt: String,
+        /// Key file.
+        key: String,
+        /// What is wrong.
+        #[source]
+        source: PkiError,
+    },
+}
+
 /// A freshly issued certificate and, when talmint generated it, its key.
 pub struct IssuedCert {
     /// The certificate, parsed.
@@ -113,6 +147,37 @@ impl CaKeyPair {
         let key = PrivateKey::from_pem(key_pem)?;
         let cert = Certificate::from_pem(cert_pem)?;
         Self::new(cert, key)
+    }
+
+    /// Read a CA from a certificate file and a key file; returns the pair and the certificate
+    /// file's bytes. Errors name the file.
+    ///
+    /// # Errors
+    /// [`LoadError`] naming the file that is unreadable or wrong.
+    pub fn load(
+        crt: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Result<(Self, Vec<u8>), LoadError> {
+        let err = |path: &std::path::Path, source: PkiError| LoadError::Pki {
+            path: path.display().to_string(),
+            source,
+        };
+        let io = |path: &std::path::Path, e: std::io::Error| LoadError::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let crt_bytes = std::fs::read(crt).map_err(|e| io(crt, e))?;
+        let key_bytes = std::fs::read(key)
+            .map(Zeroizing::new)
+            .map_err(|e| io(key, e))?;
+        let cert = Certificate::from_pem(&crt_bytes).map_err(|e| err(crt, e))?;
+        let private = PrivateKey::from_pem(&key_bytes).map_err(|e| err(key, e))?;
+        let pair = Self::new(cert, private).map_err(|source| LoadError::Pair {
+            crt: crt.display().to_string(),
+            key: key.display().to_string(),
+            source,
+        })?;
+        Ok((pair, crt_bytes))
     }
 
     /// Pair a parsed CA certificate with its key.

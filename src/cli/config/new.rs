@@ -5,12 +5,11 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use talmint::bundle::SecretsBundle;
+
 use talmint::fsx;
-use talmint::pki::{CaKeyPair, Ttl};
+use talmint::pki::Ttl;
 use talmint::roles::RoleSet;
 use talmint::talosconfig::credential;
-use zeroize::Zeroizing;
 
 use super::Global;
 use crate::cli::{issuing, output, Ctx};
@@ -32,15 +31,8 @@ pub struct Args {
     /// Write to this path instead of PATH ("-" for stdout).
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
-    /// Secrets bundle whose OS CA signs the certificate.
-    #[arg(long = "with-secrets", conflicts_with_all = ["ca_crt", "ca_key"], required_unless_present = "ca_crt")]
-    pub with_secrets: Option<PathBuf>,
-    /// OS CA certificate (PEM) instead of a bundle.
-    #[arg(long = "ca-crt", requires = "ca_key")]
-    pub ca_crt: Option<PathBuf>,
-    /// OS CA private key (PEM) instead of a bundle.
-    #[arg(long = "ca-key", requires = "ca_crt")]
-    pub ca_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub ca: issuing::CaSource,
     /// Roles.
     #[arg(long, value_delimiter = ',', default_value = "os:admin")]
     pub roles: Vec<String>,
@@ -58,40 +50,6 @@ pub struct Args {
     pub force: bool,
     #[command(flatten)]
     pub issuing: issuing::Flags,
-}
-
-fn load_ca(args: &Args) -> anyhow::Result<(CaKeyPair, Vec<u8>)> {
-    // The CA PEM goes into the talosconfig's `ca` as the source holds it.
-    if let Some(path) = &args.with_secrets {
-        let bundle = SecretsBundle::load(path)
-            .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
-        let ca = bundle
-            .os_ca()
-            .with_context(|| format!("secrets bundle {}", path.display()))?;
-        let ca_pem = bundle
-            .certs
-            .as_ref()
-            .and_then(|c| c.os.as_ref())
-            .map(|os| os.crt.clone())
-            .unwrap_or_default();
-        return Ok((ca, ca_pem));
-    }
-    let (crt_path, key_path) = match (&args.ca_crt, &args.ca_key) {
-        (Some(c), Some(k)) => (c, k),
-        _ => anyhow::bail!("give --with-secrets FILE, or both --ca-crt FILE and --ca-key FILE"),
-    };
-    let crt = std::fs::read(crt_path)
-        .with_context(|| format!("reading CA certificate {}", crt_path.display()))?;
-    let key = std::fs::read(key_path)
-        .map(Zeroizing::new)
-        .with_context(|| format!("reading CA key {}", key_path.display()))?;
-    let cert = talmint::pki::Certificate::from_pem(&crt)
-        .with_context(|| format!("CA certificate {}", crt_path.display()))?;
-    let key = talmint::pki::PrivateKey::from_pem(&key)
-        .with_context(|| format!("CA key {}", key_path.display()))?;
-    let ca = CaKeyPair::new(cert, key)
-        .with_context(|| format!("CA {} with key {}", crt_path.display(), key_path.display()))?;
-    Ok((ca, crt))
 }
 
 /// Issue the certificate and write the talosconfig (0600).
@@ -123,8 +81,10 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
             "warning: os:impersonator lets this credential claim any role through gRPC metadata",
         );
     }
-    let (ca, ca_pem) = load_ca(&args)?;
-    let issued = ca.issue_client_in(&roles, &args.issuing.window(ctx.now(), args.crt_ttl))?;
+    let (ca, ca_pem) = args.ca.load()?;
+    let issued = ca
+        .issue_client_in(&roles, &args.issuing.window(ctx.now(), args.crt_ttl))
+        .with_context(|| format!("issuing from {}", args.ca.describe()))?;
     let name = match &global.context {
         Some(n) if !n.is_empty() => n.clone(),
         _ => roles.context_name(&args.cluster),
@@ -143,7 +103,7 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     };
     issuing::record(
         args.issuing
-            .ledger_path(args.with_secrets.as_deref())
+            .ledger_path(args.ca.with_secrets.as_deref())
             .as_deref(),
         &[(&issued.cert, label)],
         ca.cert(),
