@@ -233,6 +233,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a");
         let b = dir.path().join("b");
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "test set-up outside fsx's own API"
+        )]
         fs::write(&b, "old").unwrap();
         let files = vec![
             (a.clone(), b"1".to_vec(), 0o600),
