@@ -4,6 +4,8 @@
 //! The model keeps `ca`/`crt`/`key` as the base64 text the file holds, so certificates round-trip
 //! verbatim. Contexts keep go-yaml natural key order when written.
 
+pub mod credential;
+
 use std::fmt;
 
 use serde::Deserialize;
@@ -142,12 +144,18 @@ impl Config {
 
     /// The context named `name`.
     pub fn get(&self, name: &str) -> Option<&Context> {
-        self.contexts.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+        self.contexts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
     }
 
     /// The context named `name`, mutably.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Context> {
-        self.contexts.iter_mut().find(|(n, _)| n == name).map(|(_, c)| c)
+        self.contexts
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
     }
 
     /// Insert or replace the context `name`.
@@ -178,8 +186,11 @@ impl Config {
     /// The YAML tree talosctl writes (`config.go:192-194`): `context`, then `contexts` in go-yaml
     /// natural order. The result holds private keys: emit it into a `Zeroizing` buffer.
     pub fn to_node(&self) -> Node {
-        let mut contexts: Vec<(String, Node)> =
-            self.contexts.iter().map(|(n, c)| (n.clone(), c.to_node())).collect();
+        let mut contexts: Vec<(String, Node)> = self
+            .contexts
+            .iter()
+            .map(|(n, c)| (n.clone(), c.to_node()))
+            .collect();
         crate::yaml::sort_natural(&mut contexts);
         Node::map([
             ("context", Node::str(self.context.clone())),
@@ -202,7 +213,10 @@ impl Context {
             key: Zeroizing::new(rc.key.unwrap_or_default()),
             auth: rc.auth.and_then(|a| {
                 let basic = a.basic.map(|b| {
-                    (b.username.unwrap_or_default(), Zeroizing::new(b.password.unwrap_or_default()))
+                    (
+                        b.username.unwrap_or_default(),
+                        Zeroizing::new(b.password.unwrap_or_default()),
+                    )
                 });
                 let siderov1 = a.siderov1.map(|s| s.identity.unwrap_or_default());
                 (basic.is_some() || siderov1.is_some()).then_some(Auth { basic, siderov1 })
@@ -214,8 +228,10 @@ impl Context {
 
     /// The context's YAML tree in struct order, omitting empty optional fields as talosctl does.
     pub fn to_node(&self) -> Node {
-        let mut m: Vec<(String, Node)> =
-            vec![("endpoints".into(), Node::str_seq(self.endpoints.iter().cloned()))];
+        let mut m: Vec<(String, Node)> = vec![(
+            "endpoints".into(),
+            Node::str_seq(self.endpoints.iter().cloned()),
+        )];
         if !self.nodes.is_empty() {
             m.push(("nodes".into(), Node::str_seq(self.nodes.iter().cloned())));
         }
