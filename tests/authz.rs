@@ -5,9 +5,14 @@ mod common;
 
 use std::process::Output;
 
+use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use common::apid::{Node, Version};
 use common::{stderr, stdout, Env};
 use talmint::authz;
+use talmint::pki::{CaKeyPair, KeyAlgorithm, Profile, Ttl};
+use talmint::talosconfig::Config;
+use time::{Duration, OffsetDateTime};
 
 /// The seven built-in roles.
 const ROLES: [&str; 7] = talmint::roles::BUILT_IN;
@@ -131,7 +136,7 @@ fn talosconfig_with_roles(env: &Env, organizations: &[&str], days: &str) -> Stri
         "openssl: {}",
         String::from_utf8_lossy(&status.stderr)
     );
-    let b64 = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&crt).unwrap());
+    let b64 = STANDARD.encode(std::fs::read(&crt).unwrap());
     let text =
         format!("context: ci\ncontexts:\n    ci:\n        endpoints: []\n        crt: {b64}\n");
     env.write("talosconfig", text);
@@ -483,7 +488,7 @@ fn issue6_bad_input_one_line_exit_code_nothing_written() {
             &["auth", "can-i", "reboot", "--talosconfig", "tc"],
             Some(not_pem),
             2,
-            "error: client certificate of context \"ci\" (contexts.ci.crt): no CERTIFICATE block",
+            "error: client certificate of context \"ci\" (contexts.ci.crt): failed to parse PEM block",
         ),
         (
             &["auth", "can-i", "reboot", "--talosconfig", "tc"],
@@ -692,4 +697,218 @@ fn issue6_readme_roles_block_matches_the_table() {
         readme[start..end] == expected,
         "README.md's roles block is out of date; replace it with:\n{expected}"
     );
+}
+
+/// The issue's four `--for` examples and the exact role each must produce.
+const FOR_EXAMPLES: [(&str, &str); 4] = [
+    ("reboot,dmesg", "os:operator"),
+    ("etcd snapshot", "os:etcd:backup"),
+    ("dmesg", "os:reader"),
+    ("kubeconfig", "os:admin"),
+];
+
+fn os_ca() -> CaKeyPair {
+    let now = OffsetDateTime::now_utc() - Duration::minutes(1);
+    CaKeyPair::generate(
+        &Profile::ca("talos"),
+        KeyAlgorithm::Ed25519,
+        now,
+        Ttl::from_hours(87600),
+    )
+    .unwrap()
+}
+
+/// An env holding `ca.crt` and `ca.key` of `ca`.
+fn env_with_ca(ca: &CaKeyPair) -> Env {
+    let env = Env::new();
+    env.write("ca.crt", ca.cert_pem());
+    env.write("ca.key", ca.secret_key_pem().unwrap().as_bytes());
+    env
+}
+
+/// The apid-equivalent credential of the current context of a talosconfig.
+fn apid_credential(talosconfig: &[u8]) -> common::apid::Credential {
+    let config = Config::parse(std::str::from_utf8(talosconfig).unwrap()).unwrap();
+    let (_, ctx) = config.selected(None).unwrap();
+    let b64 = |s: &str| STANDARD.decode(s).unwrap();
+    common::apid::Credential {
+        ca_pem: b64(&ctx.ca),
+        crt_pem: b64(&ctx.crt),
+        key_pem: b64(&ctx.key),
+    }
+}
+
+fn announced(calls: &str, role: &str) -> String {
+    let names: Vec<&str> = calls.split(',').map(str::trim).collect();
+    format!("roles for {}: {role}\n", names.join(", "))
+}
+
+#[test]
+fn issue6_config_new_for_issues_exactly_the_least_privileged_role_and_a_node_accepts_it() {
+    let ca = os_ca();
+    let node = Node::new(&ca);
+    for (calls, role) in FOR_EXAMPLES {
+        let env = env_with_ca(&ca);
+        let args = [
+            "config", "new", "out.tc", "--ca-crt", "ca.crt", "--ca-key", "ca.key",
+        ];
+        let out = env.run(&[&args[..], &["--for", calls]].concat());
+        assert!(out.status.success(), "--for {calls}: {}", stderr(&out));
+        assert_eq!(stderr(&out), announced(calls, role), "--for {calls}");
+        let outcome = node.handshake(&apid_credential(&env.read("out.tc")), Version::Tls13);
+        assert_eq!(outcome.client, Ok(()), "--for {calls}");
+        assert_eq!(outcome.roles.unwrap(), [role], "--for {calls}");
+    }
+}
+
+#[test]
+fn issue6_gen_csr_for_puts_exactly_the_least_privileged_role_in_the_request() {
+    for (calls, role) in FOR_EXAMPLES {
+        let env = Env::new();
+        env.ok(&["gen", "key", "--name", "client"]);
+        let out = env.run(&[
+            "gen",
+            "csr",
+            "--key",
+            "client.key",
+            "--ip",
+            "10.5.0.2",
+            "--for",
+            calls,
+        ]);
+        assert!(out.status.success(), "--for {calls}: {}", stderr(&out));
+        assert_eq!(stderr(&out), announced(calls, role), "--for {calls}");
+        let csr = talmint::pki::csr::Csr::from_pem(&env.read("client.csr")).unwrap();
+        assert_eq!(csr.organizations, [role], "--for {calls}");
+    }
+}
+
+#[test]
+fn issue6_roster_for_entries_get_the_least_privileged_roles() {
+    let ca = os_ca();
+    let node = Node::new(&ca);
+    let env = env_with_ca(&ca);
+    env.write(
+        "team.yaml",
+        "entries:\n  - name: ops\n    for: [reboot, dmesg]\n  - name: backup\n    for: [etcd snapshot]\n  \
+         - name: viewer\n    for: [dmesg]\n  - name: root\n    for: [kubeconfig]\n",
+    );
+    let out = env.run(&[
+        "issue",
+        "--roster",
+        "team.yaml",
+        "--ca-crt",
+        "ca.crt",
+        "--ca-key",
+        "ca.key",
+        "-o",
+        "out",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for (name, (calls, role)) in ["ops", "backup", "viewer", "root"]
+        .into_iter()
+        .zip(FOR_EXAMPLES)
+    {
+        assert!(
+            err.contains(&format!("{name}: {}", announced(calls, role))),
+            "{name}: {err}"
+        );
+        let cred = apid_credential(&env.read(&format!("out/{name}.talosconfig")));
+        assert_eq!(
+            node.handshake(&cred, Version::Tls13).roles.unwrap(),
+            [role],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn issue6_bad_for_one_line_non_zero_exit_no_file_written() {
+    let ca = os_ca();
+    let new = [
+        "config", "new", "out.tc", "--ca-crt", "ca.crt", "--ca-key", "ca.key",
+    ];
+    let csr = ["gen", "csr", "--key", "ca.key", "--ip", "10.5.0.2"];
+    let roster = [
+        "issue",
+        "--roster",
+        "team.yaml",
+        "--ca-crt",
+        "ca.crt",
+        "--ca-key",
+        "ca.key",
+    ];
+    let cases: Vec<(Vec<&str>, Option<&str>, i32, &str)> = vec![
+        (
+            [&new[..], &["--for", ""]].concat(),
+            None,
+            1,
+            "error: no methods given",
+        ),
+        (
+            [&new[..], &["--for", " , "]].concat(),
+            None,
+            1,
+            "error: no methods given",
+        ),
+        (
+            [&new[..], &["--for", "reboot,rebot"]].concat(),
+            None,
+            1,
+            "error: unknown method \"rebot\"",
+        ),
+        (
+            [&new[..], &["--for", "reboot", "--roles", "os:reader"]].concat(),
+            None,
+            2,
+            "error: the argument '--for <METHODS>' cannot be used with '--roles <ROLES>'",
+        ),
+        (
+            [&csr[..], &["--for", ""]].concat(),
+            None,
+            1,
+            "error: no methods given",
+        ),
+        (
+            [&csr[..], &["--for", "List"]].concat(),
+            None,
+            1,
+            "error: ambiguous method \"List\"",
+        ),
+        (
+            [&csr[..], &["--roles", "os:reader", "--for", "dmesg"]].concat(),
+            None,
+            2,
+            "error: the argument '--roles <ROLES>' cannot be used with '--for <METHODS>'",
+        ),
+        (
+            roster.to_vec(),
+            Some("entries:\n  - name: a\n    for: []\n"),
+            1,
+            "error: roster team.yaml: 1 invalid entry: entries[0] (a): for: no methods given",
+        ),
+        (
+            roster.to_vec(),
+            Some("entries:\n  - name: a\n    for: [dmesg]\n    roles: [os:reader]\n"),
+            1,
+            "error: roster team.yaml: 1 invalid entry: entries[0] (a): give roles or for, not both",
+        ),
+    ];
+    for (args, team, want_code, want_line) in cases {
+        let env = env_with_ca(&ca);
+        if let Some(text) = team {
+            env.write("team.yaml", text);
+        }
+        let before = env.tree_digest();
+        let out = env.run(&args);
+        let err = stderr(&out);
+        assert_eq!(code(&out), want_code, "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(
+            err.starts_with(want_line),
+            "{args:?}: got {err:?}, want {want_line:?}"
+        );
+        assert_eq!(env.tree_digest(), before, "{args:?}: nothing written");
+    }
 }

@@ -21,7 +21,7 @@ mod table;
 use crate::roles::{RoleSet, BUILT_IN};
 use table::{Mask, ADMIN, FALLBACK, IMPERSONATOR};
 
-pub use cert::{credential, Credential};
+pub use cert::Credential;
 pub use render::{can_i_text, diff_json, diff_text, markdown_table, roles_json, roles_text};
 
 /// The siderolabs/talos commit the table was read from.
@@ -150,14 +150,6 @@ pub enum AuthzError {
     /// An empty list of methods.
     #[error("no methods given: name at least one gRPC method or talosctl verb, such as reboot")]
     NoMethods,
-    /// The talosconfig could not be read or has no usable context.
-    #[error("talosconfig {path}: {problem}")]
-    Talosconfig {
-        /// The file.
-        path: String,
-        /// What is wrong.
-        problem: String,
-    },
     /// The context's client certificate could not be read.
     #[error("client certificate of context {context:?} ({field}): {problem}")]
     Certificate {

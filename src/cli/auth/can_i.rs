@@ -1,11 +1,12 @@
 //! `talmint auth can-i METHOD`: yes/no for a credential's roles, with the roles that would allow
 //! the call. Exit 0 allowed, 1 denied, 2 unknown method or usage error.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use talmint::authz;
 use talmint::roles::RoleSet;
+use talmint::talosconfig::Config;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cli::{Ctx, Exit};
@@ -109,7 +110,7 @@ fn answer(args: Args, ctx: &Ctx) -> anyhow::Result<bool> {
                 Some(p) => p,
                 None => default_talosconfig(ctx)?,
             };
-            let cred = authz::credential(&path, args.context.as_deref())?;
+            let cred = credential(&path, args.context.as_deref())?;
             let now = ctx.now();
             if now > cred.not_after || now < cred.not_before {
                 let window = format!(
@@ -148,6 +149,15 @@ fn answer(args: Args, ctx: &Ctx) -> anyhow::Result<bool> {
         );
     }
     Ok(target.allows(&roles))
+}
+
+/// The credential of context `context` (or the current one) of the talosconfig at `path`.
+fn credential(path: &Path, context: Option<&str>) -> anyhow::Result<authz::Credential> {
+    let at = || format!("talosconfig {}", path.display());
+    let text = std::fs::read_to_string(path).with_context(at)?;
+    let config = Config::parse(&text).with_context(at)?;
+    let (name, ctx) = config.selected(context).with_context(at)?;
+    Ok(authz::Credential::from_crt(name, &ctx.crt)?)
 }
 
 // Temporary, until talmint::talosconfig's path resolution (branch tcfg) reaches main; then call

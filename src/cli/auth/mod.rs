@@ -5,6 +5,8 @@ pub mod can_i;
 pub mod roles;
 
 use clap::Subcommand;
+use talmint::authz;
+use talmint::roles::RoleSet;
 
 use super::Ctx;
 
@@ -24,3 +26,17 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<()> {
         Command::Roles(args) => roles::run(args, ctx),
     }
 }
+
+/// `--for METHOD[,METHOD…]` of the issuing commands: the least-privileged built-in roles allowing
+/// every call, announced on stderr.
+pub fn roles_for(value: &str, ctx: &Ctx) -> anyhow::Result<RoleSet> {
+    let chosen = authz::roles_for(value)?;
+    let names: Vec<&str> = chosen.targets.iter().map(authz::Target::name).collect();
+    ctx.note(&format!("roles for {}: {}", names.join(", "), chosen.roles));
+    Ok(chosen.roles)
+}
+
+/// The `--for` help text shared by the issuing commands.
+pub const FOR_HELP: &str = "Issue the least-privileged built-in roles that allow these calls \
+    instead of --roles: gRPC methods or talosctl verbs, comma-separated (reboot,dmesg); see \
+    talmint auth can-i --help";
