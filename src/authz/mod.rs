@@ -1230,6 +1230,48 @@ mod tests {
         );
     }
 
+    fn known_names() -> Vec<String> {
+        let verbs = aliases().iter().map(|a| a.verb().to_string());
+        let methods = rules()
+            .iter()
+            .flat_map(|r| r.methods().iter().map(|m| m.name().to_string()));
+        verbs
+            .chain(methods)
+            .chain(["get mc".to_string(), "get members".to_string()])
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn issue6_resolve_never_panics_and_errors_are_one_line(name in "\\PC{0,40}") {
+            if let Err(e) = resolve(&name) {
+                proptest::prop_assert!(!e.to_string().contains('\n'));
+            }
+        }
+
+        #[test]
+        fn issue6_least_privilege_allows_everything_asked_and_no_role_is_superfluous(
+            picks in proptest::collection::vec(0usize..1000, 1..5)
+        ) {
+            let names = known_names();
+            let targets: Vec<Target> =
+                picks.iter().map(|i| resolve(&names[i % names.len()]).unwrap()).collect();
+            let roles = least_privilege(&targets).unwrap();
+            proptest::prop_assert!(targets.iter().all(|t| t.allows(&roles)));
+            proptest::prop_assert!(!roles.contains("os:impersonator"));
+            for dropped in roles.strings() {
+                let fewer = RoleSet::parse_lenient(
+                    roles.strings().iter().map(String::as_str).filter(|r| *r != dropped),
+                );
+                proptest::prop_assert!(
+                    targets.iter().any(|t| !t.allows(&fewer)),
+                    "{dropped} is superfluous in {roles} for {:?}",
+                    targets.iter().map(Target::name).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+
     #[test]
     fn issue6_edit_distance() {
         assert_eq!(resolve::distance("", ""), 0);

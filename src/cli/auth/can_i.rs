@@ -19,7 +19,8 @@ pub struct Args {
     /// name, or a talosctl verb (reboot, etcd snapshot, get mc); words are joined by spaces.
     #[arg(required = true, num_args = 1.., value_name = "METHOD")]
     pub method: Vec<String>,
-    /// The path to the Talos configuration file (default: $TALOSCONFIG, ~/.talos/config).
+    /// The path to the Talos configuration file (default: $TALOSCONFIG, $TALOS_HOME/config,
+    /// ~/.talos/config).
     #[arg(long, conflicts_with = "roles")]
     pub talosconfig: Option<PathBuf>,
     /// Context to be used in command.
@@ -36,7 +37,7 @@ fn long_help() -> String {
     format!(
         "Answers for a configured node running Talos {} (siderolabs/talos {}): the roles come from \
 the Organization values of the context's client certificate, as apid reads them, or from --roles. \
-Talosctl verbs stand for every call talosctl makes for them by default. A full gRPC name that the \
+talosctl verbs stand for every call talosctl makes for them by default. A full gRPC name that the \
 table does not list gets Talos's fallback (os:admin only).
 
 TALOSCTL VERBS:
@@ -62,17 +63,22 @@ EXIT CODES:
   2  unknown method, unreadable talosconfig or certificate, or usage error",
         authz::TALOS_VERSION,
         authz::TALOS_COMMIT,
-        textwrap(&verbs.join(", "), 96, "  "),
+        wrap_list(&verbs, 96, "  "),
     )
 }
 
-/// Wrap a comma-separated list for help text.
-fn textwrap(text: &str, width: usize, indent: &str) -> String {
+/// Wrap a list for help text, breaking only between items.
+fn wrap_list(items: &[&str], width: usize, indent: &str) -> String {
     let mut lines: Vec<String> = vec![String::new()];
-    for word in text.split(' ') {
+    for (i, item) in items.iter().enumerate() {
+        let item = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            (*item).to_string()
+        };
         let fits = lines
             .last()
-            .is_some_and(|l| l.is_empty() || l.len() + 1 + word.len() <= width);
+            .is_some_and(|l| l.is_empty() || l.len() + 1 + item.len() <= width);
         if !fits {
             lines.push(String::new());
         }
@@ -80,7 +86,7 @@ fn textwrap(text: &str, width: usize, indent: &str) -> String {
             if !line.is_empty() {
                 line.push(' ');
             }
-            line.push_str(word);
+            line.push_str(&item);
         }
     }
     lines.join(&format!("\n{indent}"))
