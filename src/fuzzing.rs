@@ -51,3 +51,21 @@ pub fn policy(data: &[u8]) {
         let _ = text.parse::<crate::pki::Ttl>();
     }
 }
+
+/// Method names, `--for` lists, and a talosconfig's client certificates read for `auth can-i`.
+pub fn authz(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(target) = crate::authz::resolve(text) {
+            let _ = target.notes();
+            let _ = crate::authz::least_privilege(std::slice::from_ref(&target));
+        }
+        let _ = crate::authz::roles_for(text);
+        if let Ok(config) = crate::talosconfig::Config::parse(text) {
+            for (name, ctx) in &config.contexts {
+                if let Ok(cred) = crate::authz::Credential::from_crt(name, &ctx.crt) {
+                    let _ = crate::authz::summary(&cred.roles);
+                }
+            }
+        }
+    }
+}

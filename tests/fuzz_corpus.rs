@@ -35,6 +35,7 @@ fn seeds() -> Vec<Vec<u8>> {
     out.push(key.to_pem().unwrap().as_bytes().to_vec());
     out.push(b"entries:\n  - name: a\n    roles: [os:reader]\n    ttl: 8h\n".to_vec());
     out.push(b"roles:\n  os:admin:\n    maxTTL: 8h\nendpoints: [a]\n".to_vec());
+    out.push(b"reboot,etcd snapshot,/machine.MachineService/Reboot,get mc".to_vec());
     out
 }
 
@@ -93,12 +94,13 @@ fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn parsers_never_panic_on_fixtures_and_mutations() {
-    let targets: [fn(&[u8]); 5] = [
+    let targets: [fn(&[u8]); 6] = [
         talmint::fuzzing::bundle,
         talmint::fuzzing::talosconfig,
         talmint::fuzzing::pem,
         talmint::fuzzing::csr,
         talmint::fuzzing::policy,
+        talmint::fuzzing::authz,
     ];
     let seeds = seeds();
     let mut rng = Rng(0x5eed_1234_abcd_ef01);

@@ -1026,6 +1026,13 @@ mod tests {
         let err = resolve("zzzzzzzzzzzz").unwrap_err();
         assert!(err.to_string().contains("use a gRPC name such as"), "{err}");
         assert!(resolve("").is_err());
+        let long = "reboot".repeat(20_000);
+        let started = std::time::Instant::now();
+        let err = resolve(&long).unwrap_err().to_string();
+        assert!(
+            err.len() < 200 && started.elapsed().as_millis() < 100,
+            "{err}"
+        );
         assert!(resolve("/not a method").is_err());
     }
 

@@ -17,7 +17,18 @@ const COSI_READS: [&str; 3] = [
     "/cosi.resource.State/Watch",
 ];
 
+/// Longest name worth looking at: no method or verb comes close, and suggestions compare every
+/// known name character by character.
+const MAX_NAME: usize = 200;
+
 pub(crate) fn resolve(input: &str) -> Result<Target, AuthzError> {
+    if input.len() > MAX_NAME {
+        let shown: String = input.chars().take(40).collect();
+        return Err(AuthzError::UnknownMethod {
+            name: format!("{shown}..."),
+            suggestions: vec![],
+        });
+    }
     let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.starts_with('/') {
         return full_name(&name);
