@@ -8,6 +8,10 @@
 //! - [`pki`]: keys, PEM, X.509 certificates and CSRs; knows nothing about Talos files.
 //! - [`bundle`]: the secrets bundle (`secrets.yaml`, `spec/pki.md` §1).
 //! - [`talosconfig`]: the talosctl client configuration (`spec/talosconfig.md`).
+//! - [`report`]: rendering shared by the reporting commands (JSON in tree order, times in words).
+//! - [`verify`]: will a Talos node accept a credential? (apid's checks, `spec/roles-authz.md` §3).
+//! - [`inspect`]: recognise a credential file and describe its certificates and keys.
+//! - [`expiration`]: when the bundle's CAs and the talosconfig certificates expire.
 #![warn(
     missing_docs,
     clippy::unwrap_used,
@@ -20,8 +24,12 @@
 
 pub mod bundle;
 pub mod contract;
+pub mod expiration;
 pub mod fsx;
+pub mod inspect;
 pub mod pki;
+pub mod report;
 pub mod roles;
 pub mod talosconfig;
+pub mod verify;
 pub mod yaml;

@@ -1,9 +1,12 @@
 //! The command tree: clap definitions and glue over the library. No crypto, YAML or file writes
 //! here beyond calling the library.
 
+pub mod check_expiration;
 pub mod config;
 pub mod gen;
+pub mod inspect;
 pub mod output;
+pub mod verify;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -30,6 +33,12 @@ pub enum Command {
     Gen(gen::Args),
     /// Manage talosconfig files (as `talosctl config`).
     Config(config::Args),
+    /// Describe the certificates and keys in talosconfigs, bundles, configs, PEM/DER files.
+    Inspect(inspect::Args),
+    /// Check whether a Talos node would accept a talosconfig's credential.
+    Verify(verify::Args),
+    /// List when the bundle's CAs and the talosconfig certificates expire.
+    CheckExpiration(check_expiration::Args),
 }
 
 /// What every command gets from outside: the clock, the environment, the output streams.
@@ -133,6 +142,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Gen(args) => gen::run(args, &ctx),
         Command::Config(args) => config::run(args, &ctx),
+        Command::Inspect(args) => inspect::run(args, &ctx),
+        Command::Verify(args) => verify::run(args, &ctx),
+        Command::CheckExpiration(args) => check_expiration::run(args, &ctx),
     }
 }
 
