@@ -302,7 +302,7 @@ impl Report {
         self.warnings()
             .map(|r| {
                 format!(
-                    "{} expires within {}",
+                    "{} (within {})",
                     r.describe(self.now),
                     short_duration(self.thresholds.warn)
                 )

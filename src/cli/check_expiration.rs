@@ -45,10 +45,10 @@ pub struct Args {
     #[arg(value_name = "TALOSCONFIG")]
     pub talosconfigs: Vec<PathBuf>,
     /// Warn when a certificate expires within this duration.
-    #[arg(long, default_value = "30d", value_parser = parse_window)]
+    #[arg(long, default_value = "30d", value_parser = parse_window, allow_hyphen_values = true)]
     pub warn: i64,
     /// Fail when a certificate expires within this duration.
-    #[arg(long = "fail-within", default_value = "7d", value_parser = parse_window)]
+    #[arg(long = "fail-within", default_value = "7d", value_parser = parse_window, allow_hyphen_values = true)]
     pub fail_within: i64,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "text")]
