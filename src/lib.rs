@@ -26,10 +26,15 @@ pub mod bundle;
 pub mod contract;
 pub mod expiration;
 pub mod fsx;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inspect;
+pub mod ledger;
 pub mod pki;
+pub mod policy;
 pub mod report;
 pub mod roles;
+pub mod roster;
 pub mod talosconfig;
 pub mod verify;
 pub mod yaml;

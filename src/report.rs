@@ -38,6 +38,8 @@ impl Serialize for Json<'_> {
             Node::Null => s.serialize_unit(),
             Node::Bool(b) => s.serialize_bool(*b),
             Node::Int(i) => s.serialize_i64(*i),
+            // JSON has no infinities or NaN: serde_json writes them as null.
+            Node::Float(f) => s.serialize_f64(*f),
             Node::Str(v) => s.serialize_str(v),
             Node::Seq(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;

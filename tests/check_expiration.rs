@@ -10,30 +10,37 @@ use talmint::bundle::SecretsBundle;
 use talmint::pki::{CaKeyPair, Ttl};
 use talmint::report::rfc3339;
 use talmint::roles::RoleSet;
+use talmint::talosconfig::{Config, Context};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
+use zeroize::Zeroizing;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// Issue time of the test credentials: inside both fixture bundles' CA windows (2023–2033).
 const ISSUED: OffsetDateTime = datetime!(2025-01-01 00:00:00 UTC);
 
-/// A talosconfig with one context per (name, roles, ttl), all issued at [`ISSUED`]. Literal YAML
-/// until the go-yaml emitter lands on main.
+/// A talosconfig with one context per (name, roles, ttl), all issued at [`ISSUED`], emitted as
+/// talosctl writes it.
 fn talosconfig(ca: &CaKeyPair, contexts: &[(&str, &str, Ttl)]) -> String {
-    let mut text = format!("context: {}\ncontexts:\n", contexts[0].0);
+    let mut cfg = Config::empty();
+    cfg.context = contexts[0].0.to_string();
     for (name, roles, ttl) in contexts {
         let roles = RoleSet::parse_lenient(roles.split(','));
         let issued = ca.issue_client(&roles, ISSUED, *ttl).unwrap();
         let key = issued.key.unwrap().to_pem().unwrap();
-        text.push_str(&format!(
-            "    {name}:\n        endpoints:\n            - 10.5.0.2\n        ca: {}\n        crt: {}\n        key: {}\n",
-            B64.encode(ca.cert_pem()),
-            B64.encode(&issued.cert_pem),
-            B64.encode(key.as_bytes())
-        ));
+        cfg.upsert(
+            name,
+            Context {
+                endpoints: vec!["10.5.0.2".into()],
+                ca: B64.encode(ca.cert_pem()),
+                crt: B64.encode(&issued.cert_pem),
+                key: Zeroizing::new(B64.encode(key.as_bytes())),
+                ..Context::default()
+            },
+        );
     }
-    text
+    talmint::yaml::emit(&cfg.to_node())
 }
 
 fn bundle_ca() -> Option<(std::path::PathBuf, CaKeyPair)> {

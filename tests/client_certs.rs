@@ -254,7 +254,10 @@ fn c9_certificate_from_csr_carries_the_csr_roles_and_ip() {
         ["10.5.0.2".parse::<std::net::IpAddr>().unwrap()]
     );
     let issued = ca
-        .issue_from_csr(&parsed, now(), Ttl::from_hours(24))
+        .issue_from_csr(
+            &parsed,
+            &talmint::pki::Window::new(now(), Ttl::from_hours(24)),
+        )
         .unwrap();
     let mut orgs = issued.cert.organizations.clone();
     orgs.sort();

@@ -15,8 +15,10 @@ use serde_json::Value;
 use talmint::bundle::SecretsBundle;
 use talmint::pki::{CaKeyPair, KeyAlgorithm, Profile, Ttl};
 use talmint::roles::RoleSet;
+use talmint::talosconfig::{Config, Context};
 use talmint::verify::{self, Request};
 use time::{Duration, OffsetDateTime};
+use zeroize::Zeroizing;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
@@ -50,15 +52,21 @@ fn roles(s: &str) -> RoleSet {
     RoleSet::parse_lenient(s.split(','))
 }
 
-/// A one-context talosconfig as talosctl writes it. Literal YAML until the go-yaml emitter lands
-/// on main (then: `talmint::yaml::emit(&cfg.to_node())`); base64 values need no quoting.
+/// A one-context talosconfig as talosctl writes it (the model, emitted by the go-yaml emitter).
 fn talosconfig(name: &str, cred: &Credential) -> String {
-    format!(
-        "context: {name}\ncontexts:\n    {name}:\n        endpoints:\n            - 10.5.0.2\n        ca: {}\n        crt: {}\n        key: {}\n",
-        B64.encode(&cred.ca_pem),
-        B64.encode(&cred.crt_pem),
-        B64.encode(&cred.key_pem)
-    )
+    let mut cfg = Config::empty();
+    cfg.context = name.to_string();
+    cfg.upsert(
+        name,
+        Context {
+            endpoints: vec!["10.5.0.2".into()],
+            ca: B64.encode(&cred.ca_pem),
+            crt: B64.encode(&cred.crt_pem),
+            key: Zeroizing::new(B64.encode(&cred.key_pem)),
+            ..Context::default()
+        },
+    );
+    talmint::yaml::emit(&cfg.to_node())
 }
 
 /// The names of the failed checks in a verify report (`FAIL  <name>  …` lines).
@@ -1094,4 +1102,28 @@ fn i5_inspect_reports_unrecognised_files_and_still_shows_the_others() {
         env.run(&["inspect", "-o", "table", "ca.crt"]).status.code(),
         Some(2)
     );
+}
+
+#[test]
+fn i5_inspect_yaml_is_the_json_tree() {
+    let env = Env::new();
+    let ca = os_ca(now());
+    let cred = credential(&ca, &roles("os:reader"), now(), Ttl::from_hours(1));
+    env.write("tc", talosconfig("ci", &cred));
+    env.write("ca.crt", ca.cert_pem());
+    let mut files = vec!["tc".to_string(), "ca.crt".to_string()];
+    for rel in BUNDLES {
+        if let Some(p) = common::talos(rel) {
+            files.push(p.to_str().unwrap().to_string());
+        }
+    }
+    let mut args: Vec<&str> = vec!["--now", "2025-01-01T00:00:00Z"];
+    args.extend(files.iter().map(String::as_str));
+    let json = inspect_json(&env, &args);
+    let mut yaml_args = vec!["inspect", "-o", "yaml"];
+    yaml_args.extend_from_slice(&args);
+    let yaml = stdout(&env.ok(&yaml_args));
+    assert!(yaml.starts_with("files:\n"), "{yaml}");
+    let from_yaml: Value = serde_yaml::from_str(&yaml).unwrap();
+    assert_eq!(from_yaml, json);
 }

@@ -47,7 +47,85 @@ const OID_CLIENT_AUTH: der::oid::ObjectIdentifier =
 pub struct CaKeyPair {
     cert: Certificate,
     cert_pem: String,
+    /// The CA subject as a Name, checked to re-encode to the same bytes (the issuer of every
+    /// certificate this CA signs).
+    issuer_name: Name,
     key: PrivateKey,
+}
+
+/// When an issued certificate is valid: NotBefore = `now - backdate`, NotAfter = `now + ttl`.
+/// talosctl does not back-date (`backdate` 0); a back-dated NotBefore helps nodes whose clock is slow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// The issuing time.
+    pub now: OffsetDateTime,
+    /// How long from `now` the certificate stays valid.
+    pub ttl: Ttl,
+    /// Seconds NotBefore is set before `now`.
+    pub backdate_secs: u64,
+}
+
+impl Window {
+    /// Valid from `now` for `ttl`, no back-dating.
+    pub fn new(now: OffsetDateTime, ttl: Ttl) -> Self {
+        Window {
+            now: now.replace_nanosecond(0).unwrap_or(now),
+            ttl,
+            backdate_secs: 0,
+        }
+    }
+
+    /// The same window with NotBefore `secs` earlier.
+    pub fn backdated(self, secs: u64) -> Self {
+        Window {
+            backdate_secs: secs,
+            ..self
+        }
+    }
+
+    /// NotBefore.
+    pub fn not_before(&self) -> OffsetDateTime {
+        self.now - Ttl::from_secs(self.backdate_secs).duration()
+    }
+
+    /// NotAfter.
+    pub fn not_after(&self) -> OffsetDateTime {
+        self.now + self.ttl.duration()
+    }
+}
+
+/// A CA that could not be read from files.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file cannot be read.
+    #[error("{path}: {reason}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        reason: String,
+    },
+    /// The file's content is wrong.
+    #[error("{path}: {source}")]
+    Pki {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        #[source]
+        source: Box<PkiError>,
+    },
+    /// The certificate and key do not form a CA pair.
+    #[error("CA {crt} with key {key}: {source}")]
+    Pair {
+        /// Certificate file.
+        crt: String,
+        /// Key file.
+        key: String,
+        /// What is wrong.
+        #[source]
+        source: Box<PkiError>,
+    },
 }
 
 /// A freshly issued certificate and, when talmint generated it, its key.
@@ -71,6 +149,37 @@ impl CaKeyPair {
         Self::new(cert, key)
     }
 
+    /// Read a CA from a certificate file and a key file; returns the pair and the certificate
+    /// file's bytes. Errors name the file.
+    ///
+    /// # Errors
+    /// [`LoadError`] naming the file that is unreadable or wrong.
+    pub fn load(
+        crt: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Result<(Self, Vec<u8>), LoadError> {
+        let err = |path: &std::path::Path, source: PkiError| LoadError::Pki {
+            path: path.display().to_string(),
+            source: Box::new(source),
+        };
+        let io = |path: &std::path::Path, e: std::io::Error| LoadError::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let crt_bytes = std::fs::read(crt).map_err(|e| io(crt, e))?;
+        let key_bytes = std::fs::read(key)
+            .map(Zeroizing::new)
+            .map_err(|e| io(key, e))?;
+        let cert = Certificate::from_pem(&crt_bytes).map_err(|e| err(crt, e))?;
+        let private = PrivateKey::from_pem(&key_bytes).map_err(|e| err(key, e))?;
+        let pair = Self::new(cert, private).map_err(|source| LoadError::Pair {
+            crt: crt.display().to_string(),
+            key: key.display().to_string(),
+            source: Box::new(source),
+        })?;
+        Ok((pair, crt_bytes))
+    }
+
     /// Pair a parsed CA certificate with its key.
     ///
     /// # Errors
@@ -83,9 +192,11 @@ impl CaKeyPair {
             return Err(PkiError::KeyMismatch);
         }
         let cert_pem = cert.to_pem();
+        let issuer_name = exact_name(&cert.subject_der)?;
         Ok(CaKeyPair {
             cert,
             cert_pem,
+            issuer_name,
             key,
         })
     }
@@ -102,7 +213,12 @@ impl CaKeyPair {
     ) -> Result<Self, PkiError> {
         let key = PrivateKey::generate(alg)?;
         let spki = key.public_key_der()?;
-        let der = build(profile, &spki, Signer::SelfSigned(&key), now, ttl)?;
+        let der = build(
+            profile,
+            &spki,
+            Signer::SelfSigned(&key),
+            &Window::new(now, ttl),
+        )?;
         Self::new(Certificate::from_der(&der)?, key)
     }
 
@@ -129,15 +245,17 @@ impl CaKeyPair {
         self.key.to_pem()
     }
 
-    /// Check that a certificate issued at `now` for `ttl` fits inside this CA's validity.
+    /// Check that a certificate valid for `window` can be issued: the CA is valid at `window.now`
+    /// and the certificate does not outlive the CA.
     ///
     /// # Errors
     /// [`PkiError::CaNotValid`] or [`PkiError::TtlBeyondCa`].
-    pub fn check_window(&self, now: OffsetDateTime, ttl: Ttl) -> Result<(), PkiError> {
+    pub fn check_window(&self, window: &Window) -> Result<(), PkiError> {
         let fmt_t = |t: OffsetDateTime| {
             t.format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_else(|_| t.to_string())
         };
+        let now = window.now;
         if !self.cert.is_valid_at(now) {
             return Err(PkiError::CaNotValid {
                 now: fmt_t(now),
@@ -145,10 +263,10 @@ impl CaKeyPair {
                 not_after: fmt_t(self.cert.not_after),
             });
         }
-        if now + ttl.duration() > self.cert.not_after {
+        if window.not_after() > self.cert.not_after {
             let left = (self.cert.not_after - now).whole_seconds().max(0);
             return Err(PkiError::TtlBeyondCa {
-                ttl: ttl.to_string(),
+                ttl: window.ttl.to_string(),
                 ca_not_after: fmt_t(self.cert.not_after),
                 max: Ttl::from_secs(u64::try_from(left).unwrap_or(0)).to_string(),
             });
@@ -156,21 +274,16 @@ impl CaKeyPair {
         Ok(())
     }
 
-    /// Issue a certificate of `profile` for a fresh key of the CA's family, valid from `now` for
-    /// `ttl` (which must fit inside the CA's validity).
+    /// Issue a certificate of `profile` for a fresh key of the CA's family (Ed25519 for the
+    /// standard OS CA), valid for `window`, which must fit inside the CA's validity.
     ///
     /// # Errors
     /// [`PkiError::CaNotValid`], [`PkiError::TtlBeyondCa`], crypto or encoding failures.
-    pub fn issue(
-        &self,
-        profile: &Profile,
-        now: OffsetDateTime,
-        ttl: Ttl,
-    ) -> Result<IssuedCert, PkiError> {
-        self.check_window(now, ttl)?;
+    pub fn issue_in(&self, profile: &Profile, window: &Window) -> Result<IssuedCert, PkiError> {
+        self.check_window(window)?;
         let key = PrivateKey::generate(self.key.algorithm())?;
         let spki = key.public_key_der()?;
-        let der = build(profile, &spki, Signer::Ca(self), now, ttl)?;
+        let der = build(profile, &spki, Signer::Ca(self), window)?;
         let cert = Certificate::from_der(&der)?;
         Ok(IssuedCert {
             cert_pem: cert.to_pem(),
@@ -179,39 +292,63 @@ impl CaKeyPair {
         })
     }
 
-    /// Issue a Talos API client certificate with a fresh key of the CA's family (Ed25519 for the
-    /// standard OS CA), valid from `now` for `ttl`.
+    /// [`Self::issue_in`] from `now` for `ttl`.
     ///
     /// # Errors
-    /// [`PkiError::CaNotValid`], [`PkiError::TtlBeyondCa`], crypto or encoding failures.
+    /// As [`Self::issue_in`].
+    pub fn issue(
+        &self,
+        profile: &Profile,
+        now: OffsetDateTime,
+        ttl: Ttl,
+    ) -> Result<IssuedCert, PkiError> {
+        self.issue_in(profile, &Window::new(now, ttl))
+    }
+
+    /// Issue a Talos API client certificate with `roles`, valid for `window`.
+    ///
+    /// # Errors
+    /// As [`Self::issue_in`].
+    pub fn issue_client_in(
+        &self,
+        roles: &crate::roles::RoleSet,
+        window: &Window,
+    ) -> Result<IssuedCert, PkiError> {
+        let profile = Profile::ApiClient {
+            roles: roles.clone(),
+        };
+        self.issue_in(&profile, window)
+    }
+
+    /// Issue a Talos API client certificate with `roles`, valid from `now` for `ttl`.
+    ///
+    /// # Errors
+    /// As [`Self::issue_in`].
     pub fn issue_client(
         &self,
         roles: &crate::roles::RoleSet,
         now: OffsetDateTime,
         ttl: Ttl,
     ) -> Result<IssuedCert, PkiError> {
-        let profile = Profile::ApiClient {
-            roles: roles.clone(),
-        };
-        self.issue(&profile, now, ttl)
+        self.issue_client_in(roles, &Window::new(now, ttl))
     }
 
-    /// Issue a certificate for a verified CSR's subject and SANs (`gen crt`).
+    /// Issue a certificate for a verified CSR's subject and SANs (`gen crt`). Like talosctl, the
+    /// validity is not checked against the CA's.
     ///
     /// # Errors
-    /// As [`Self::issue_client`].
+    /// Encoding or signing failures.
     pub fn issue_from_csr(
         &self,
         csr: &super::csr::Csr,
-        now: OffsetDateTime,
-        ttl: Ttl,
+        window: &Window,
     ) -> Result<IssuedCert, PkiError> {
         let profile = Profile::FromCsr {
             subject_der: csr.subject_der.clone(),
             ips: csr.ip_sans.clone(),
             dns: csr.dns_sans.clone(),
         };
-        let der = build(&profile, &csr.spki_der, Signer::Ca(self), now, ttl)?;
+        let der = build(&profile, &csr.spki_der, Signer::Ca(self), window)?;
         let cert = Certificate::from_der(&der)?;
         Ok(IssuedCert {
             cert_pem: cert.to_pem(),
@@ -348,11 +485,10 @@ fn build(
     profile: &Profile,
     subject_spki: &[u8],
     signer: Signer<'_>,
-    not_before: OffsetDateTime,
-    ttl: Ttl,
+    window: &Window,
 ) -> Result<Vec<u8>, PkiError> {
-    let not_before = not_before.replace_nanosecond(0).unwrap_or(not_before);
-    let not_after = not_before + ttl.duration();
+    let not_before = window.not_before();
+    let not_after = window.not_after();
     let subject = match profile {
         Profile::Ca { organization, .. } => organization_name(organization.as_deref())?,
         Profile::ApiClient { roles } => organization_name(roles.iter().map(|r| r.as_str()))?,
@@ -362,7 +498,7 @@ fn build(
     let (issuer, signing_key, issuer_ski) = match &signer {
         Signer::SelfSigned(key) => (subject.clone(), *key, None),
         Signer::Ca(ca) => (
-            exact_name(&ca.cert.subject_der)?,
+            ca.issuer_name.clone(),
             &ca.key,
             ca.cert.subject_key_id.clone(),
         ),

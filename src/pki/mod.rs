@@ -17,7 +17,7 @@ pub mod profile;
 pub mod ttl;
 
 pub use cert::Certificate;
-pub use issue::{CaKeyPair, IssuedCert};
+pub use issue::{CaKeyPair, IssuedCert, Window};
 pub use key::{KeyAlgorithm, PrivateKey};
 pub use profile::Profile;
 pub use ttl::Ttl;

@@ -4,6 +4,8 @@
 //! The model keeps `ca`/`crt`/`key` as the base64 text the file holds, so certificates round-trip
 //! verbatim. Contexts keep go-yaml natural key order when written.
 
+pub mod credential;
+
 use std::fmt;
 
 use serde::Deserialize;

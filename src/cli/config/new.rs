@@ -5,16 +5,14 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use base64::Engine;
-use talmint::bundle::SecretsBundle;
+
 use talmint::fsx;
-use talmint::pki::{CaKeyPair, Ttl};
+use talmint::pki::Ttl;
 use talmint::roles::RoleSet;
-use talmint::talosconfig::{Config, Context};
-use zeroize::Zeroizing;
+use talmint::talosconfig::credential;
 
 use super::Global;
-use crate::cli::{output, Ctx};
+use crate::cli::{issuing, output, Ctx};
 
 /// Flags: talosctl's (`--roles`, `--crt-ttl`) plus the offline CA source.
 #[derive(clap::Args, Debug)]
@@ -33,15 +31,8 @@ pub struct Args {
     /// Write to this path instead of PATH ("-" for stdout).
     #[arg(short = 'o', long = "output")]
     pub output: Option<PathBuf>,
-    /// Secrets bundle whose OS CA signs the certificate.
-    #[arg(long = "with-secrets", conflicts_with_all = ["ca_crt", "ca_key"], required_unless_present = "ca_crt")]
-    pub with_secrets: Option<PathBuf>,
-    /// OS CA certificate (PEM) instead of a bundle.
-    #[arg(long = "ca-crt", requires = "ca_key")]
-    pub ca_crt: Option<PathBuf>,
-    /// OS CA private key (PEM) instead of a bundle.
-    #[arg(long = "ca-key", requires = "ca_crt")]
-    pub ca_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub ca: issuing::CaSource,
     /// Roles.
     #[arg(long, value_delimiter = ',', default_value = "os:admin")]
     pub roles: Vec<String>,
@@ -57,39 +48,8 @@ pub struct Args {
     /// Overwrite an existing file.
     #[arg(short, long)]
     pub force: bool,
-}
-
-fn load_ca(args: &Args) -> anyhow::Result<(CaKeyPair, Vec<u8>)> {
-    if let Some(path) = &args.with_secrets {
-        let bundle = SecretsBundle::load(path)
-            .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
-        let ca = bundle
-            .os_ca()
-            .with_context(|| format!("secrets bundle {}", path.display()))?;
-        let ca_pem = bundle
-            .certs
-            .as_ref()
-            .and_then(|c| c.os.as_ref())
-            .map(|os| os.crt.clone())
-            .unwrap_or_default();
-        return Ok((ca, ca_pem));
-    }
-    let (crt_path, key_path) = match (&args.ca_crt, &args.ca_key) {
-        (Some(c), Some(k)) => (c, k),
-        _ => anyhow::bail!("give --with-secrets FILE, or both --ca-crt FILE and --ca-key FILE"),
-    };
-    let crt = std::fs::read(crt_path)
-        .with_context(|| format!("reading CA certificate {}", crt_path.display()))?;
-    let key = std::fs::read(key_path)
-        .map(Zeroizing::new)
-        .with_context(|| format!("reading CA key {}", key_path.display()))?;
-    let cert = talmint::pki::Certificate::from_pem(&crt)
-        .with_context(|| format!("CA certificate {}", crt_path.display()))?;
-    let key = talmint::pki::PrivateKey::from_pem(&key)
-        .with_context(|| format!("CA key {}", key_path.display()))?;
-    let ca = CaKeyPair::new(cert, key)
-        .with_context(|| format!("CA {} with key {}", crt_path.display(), key_path.display()))?;
-    Ok((ca, crt))
+    #[command(flatten)]
+    pub issuing: issuing::Flags,
 }
 
 /// Issue the certificate and write the talosconfig (0600).
@@ -106,29 +66,48 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
             path.display().to_string()
         );
     }
-    let (ca, ca_pem) = load_ca(&args)?;
-    let issued = ca.issue_client(&roles, ctx.now(), args.crt_ttl)?;
-    let key = issued
-        .key
-        .as_ref()
-        .ok_or_else(|| anyhow::anyhow!("internal: client certificate issued without a key"))?;
-    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let policy = args.issuing.load_policy()?;
+    issuing::check_policy(
+        policy.as_ref(),
+        &talmint::policy::Request {
+            roles: &roles,
+            ttl: args.crt_ttl,
+            endpoints: &global.endpoints,
+            nodes: &global.nodes,
+        },
+    )?;
+    if roles.contains("os:impersonator") {
+        ctx.note(
+            "warning: os:impersonator lets this credential claim any role through gRPC metadata",
+        );
+    }
+    let (ca, ca_pem) = args.ca.load()?;
+    let issued = ca
+        .issue_client_in(&roles, &args.issuing.window(ctx.now(), args.crt_ttl))
+        .with_context(|| format!("issuing from {}", args.ca.describe()))?;
     let name = match &global.context {
         Some(n) if !n.is_empty() => n.clone(),
         _ => roles.context_name(&args.cluster),
     };
-    let context = Context {
+    let target = credential::Target {
+        context: name,
         endpoints: global.endpoints.clone(),
         nodes: global.nodes.clone(),
-        ca: b64(&ca_pem),
-        crt: b64(issued.cert_pem.as_bytes()),
-        key: Zeroizing::new(b64(key.to_pem()?.as_bytes())),
-        ..Context::default()
     };
-    let config = Config {
-        context: name.clone(),
-        contexts: vec![(name, context)],
+    let yaml = credential::single_yaml(&ca_pem, &issued, &target)?;
+    output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force)?;
+    let label = if args.issuing.label.is_empty() {
+        target.context.as_str()
+    } else {
+        args.issuing.label.as_str()
     };
-    let yaml = Zeroizing::new(talmint::yaml::emit(&config.to_node()));
-    output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force)
+    issuing::record(
+        args.issuing
+            .ledger_path(args.ca.with_secrets.as_deref())
+            .as_deref(),
+        &[(&issued.cert, label)],
+        ca.cert(),
+        ctx.now(),
+        "config new",
+    )
 }

@@ -8,7 +8,7 @@ use talmint::fsx;
 use talmint::pki::csr::Csr;
 use talmint::pki::{CaKeyPair, Certificate, PrivateKey, Ttl};
 
-use crate::cli::{output, Ctx};
+use crate::cli::{issuing, output, Ctx};
 
 /// Flags as talosctl's.
 #[derive(clap::Args, Debug)]
@@ -28,6 +28,8 @@ pub struct Args {
     /// The hours from now on which the certificate validity period ends.
     #[arg(long, default_value_t = 24)]
     pub hours: u32,
+    #[command(flatten)]
+    pub issuing: issuing::Flags,
 }
 
 /// Issue `<name>.crt`.
@@ -50,7 +52,20 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     if args.hours == 0 {
         anyhow::bail!("invalid --hours 0: the certificate must be valid for at least one hour");
     }
-    let issued = ca.issue_from_csr(&csr, ctx.now(), Ttl::from_hours(u64::from(args.hours)))?;
+    let ttl = Ttl::from_hours(u64::from(args.hours));
+    let roles =
+        talmint::roles::RoleSet::parse_lenient(csr.organizations.iter().map(String::as_str));
+    let policy = args.issuing.load_policy()?;
+    issuing::check_policy(
+        policy.as_ref(),
+        &talmint::policy::Request {
+            roles: &roles,
+            ttl,
+            endpoints: &[],
+            nodes: &[],
+        },
+    )?;
+    let issued = ca.issue_from_csr(&csr, &args.issuing.window(ctx.now(), ttl))?;
     let out = PathBuf::from(format!("{}.crt", args.name));
     output::write(
         ctx,
@@ -58,5 +73,17 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         issued.cert_pem.as_bytes(),
         fsx::SECRET_MODE,
         force,
+    )?;
+    let label = if args.issuing.label.is_empty() {
+        args.name.as_str()
+    } else {
+        args.issuing.label.as_str()
+    };
+    issuing::record(
+        args.issuing.ledger_path(None).as_deref(),
+        &[(&issued.cert, label)],
+        ca.cert(),
+        ctx.now(),
+        "gen crt",
     )
 }
