@@ -670,7 +670,14 @@ fn csr_info(csr: &Csr) -> CsrInfo {
 }
 
 fn pem_entries(text: &str, opts: &Options<'_>) -> Result<(Kind, Vec<Entry>), InspectError> {
-    let blocks = pem::parse_many(text.as_bytes()).map_err(|e| InspectError::Pem(e.to_string()))?;
+    let blocks = pem::parse_many(text.as_bytes()).map_err(|e| {
+        // Labels are described, never quoted: they may be a private key's.
+        InspectError::Pem(match e {
+            pem::PemError::MismatchedTags(..) => "a BEGIN line and its END line differ".into(),
+            pem::PemError::InvalidHeader(_) => "a block has an invalid header".into(),
+            other => other.to_string(),
+        })
+    })?;
     // Certificates first so that a key in the same file can be matched against them.
     let mut certs: Vec<(usize, Result<Certificate, String>)> = Vec::new();
     let mut keys: Vec<(usize, Result<PrivateKey, String>)> = Vec::new();

@@ -1127,3 +1127,31 @@ fn i5_inspect_yaml_is_the_json_tree() {
     let from_yaml: Value = serde_yaml::from_str(&yaml).unwrap();
     assert_eq!(from_yaml, json);
 }
+
+#[test]
+fn i5_inspect_never_quotes_a_private_key_block_even_when_it_is_broken() {
+    let env = Env::new();
+    let key = talmint::pki::PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let pem = key.to_pem().unwrap();
+    let body: Vec<&str> = pem.lines().collect();
+    let cases = [
+        ("mismatched.pem", pem.replace("END ED25519", "END EC")),
+        ("garbled.pem", pem.replace(body[1], "AAAA")),
+        (
+            "encrypted.pem",
+            pem.replace("ED25519 PRIVATE KEY", "ENCRYPTED PRIVATE KEY"),
+        ),
+        (
+            "openssh.pem",
+            pem.replace("ED25519 PRIVATE KEY", "OPENSSH PRIVATE KEY"),
+        ),
+    ];
+    for (name, text) in &cases {
+        env.write(name, text);
+        for format in ["text", "json"] {
+            let run = env.run(&["inspect", "-o", format, name]);
+            let all = format!("{}{}", stdout(&run), stderr(&run));
+            assert_no_key_material(&all, &[pem.as_bytes()]);
+        }
+    }
+}
