@@ -282,6 +282,22 @@ pub fn display_name(subject: &str) -> String {
     }
 }
 
+/// The subject as Go's `pkix.Name.String()` writes it for a roles-only subject
+/// (`O=os:reader+O=os:etcd:backup`: one multi-valued RDN joined by `+`), so that apid's message
+/// reads the same; any other subject in x509-parser's text.
+fn go_subject(cert: &Certificate) -> String {
+    let parts: Vec<String> = cert
+        .organizations
+        .iter()
+        .map(|o| format!("O={o}"))
+        .collect();
+    if !parts.is_empty() && parts.join(" + ") == cert.subject {
+        parts.join("+")
+    } else {
+        cert.subject.clone()
+    }
+}
+
 /// The CA among `cas` that signed `leaf`, as Go's verifier finds it: by raw subject bytes equal
 /// to the leaf's raw issuer bytes, then by signature.
 ///
@@ -780,7 +796,7 @@ fn verify_inner(
             CheckId::ExtKeyUsage,
             format!(
                 "certificate {:?} is missing the client auth extended key usage: its EKUs are [{}]; Talos requires exactly [clientAuth]",
-                cert.subject,
+                go_subject(&cert),
                 eku_list(&cert)
             ),
             reissue(&roles),
@@ -937,6 +953,20 @@ mod tests {
             !apid_eku_exact(&leaf),
             "no EKU extension is not exactly clientAuth"
         );
+    }
+
+    #[test]
+    fn eku_message_names_the_subject_as_go_does() {
+        let now = datetime!(2024-01-01 00:00:00 UTC);
+        let ca = ca(now);
+        let roles: RoleSet = "os:reader,os:etcd:backup".parse().unwrap();
+        let leaf = ca
+            .issue_client(&roles, now, Ttl::from_hours(1))
+            .unwrap()
+            .cert;
+        // DER-sorted SET: the shorter value first.
+        assert_eq!(go_subject(&leaf), "O=os:reader+O=os:etcd:backup");
+        assert_eq!(go_subject(ca.cert()), "O=talos");
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub enum Format {
 talmint check-expiration --with-secrets secrets.yaml ~/.talos/config\n  \
 talmint check-expiration ci.talosconfig --warn 14d --fail-within 2d -o json\n  \
 talmint check-expiration --with-secrets secrets.yaml --fail-within 90d   # CA rotation due?\n\n\
-Durations: Go syntax (8h, 90m, 1h30m) or days (7d); 0 fails only on expired certificates.\n\
+Durations: Go syntax (8h, 90m, 1h30m) or days (7d); --fail-within 0 fails only from NotAfter on.\n\
 A certificate fails when it has expired or at most --fail-within is left (exactly\n\
 --fail-within left fails); it is a warning when at most --warn is left.\n\n\
 EXIT CODES:\n  \
@@ -45,10 +45,10 @@ pub struct Args {
     #[arg(value_name = "TALOSCONFIG")]
     pub talosconfigs: Vec<PathBuf>,
     /// Warn when a certificate expires within this duration.
-    #[arg(long, default_value = "30d", value_parser = parse_window, allow_hyphen_values = true)]
+    #[arg(long, default_value = "30d", value_parser = parse_window, allow_hyphen_values = true, value_name = "DURATION")]
     pub warn: i64,
     /// Fail when a certificate expires within this duration.
-    #[arg(long = "fail-within", default_value = "7d", value_parser = parse_window, allow_hyphen_values = true)]
+    #[arg(long = "fail-within", default_value = "7d", value_parser = parse_window, allow_hyphen_values = true, value_name = "DURATION")]
     pub fail_within: i64,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "text")]
