@@ -223,6 +223,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a");
         let b = dir.path().join("b");
+        #[expect(clippy::disallowed_methods, reason = "test set-up: the pre-existing file")]
         fs::write(&b, "old").unwrap();
         let files = vec![(a.clone(), b"1".to_vec(), 0o600), (b.clone(), b"2".to_vec(), 0o600)];
         assert!(write_all(&files, Clobber::Refuse).is_err());
