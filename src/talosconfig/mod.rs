@@ -3,13 +3,30 @@
 //!
 //! The model keeps `ca`/`crt`/`key` as the base64 text the file holds, so certificates round-trip
 //! verbatim. Contexts keep go-yaml natural key order when written.
+//!
+//! Submodules: [`path`] finds the file (§3), [`store`] reads and writes it under a lock,
+//! [`merge`] merges two configs (§5), [`info`] renders `config info` (§4), [`table`] renders
+//! `config contexts`, [`glob`] matches `config remove` patterns.
+
+pub mod glob;
+pub mod info;
+pub mod merge;
+pub mod path;
+pub mod store;
+pub mod table;
 
 use std::fmt;
+use std::path::Path;
 
+use base64::Engine as _;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::yaml::Node;
+
+pub use merge::{MergeError, MergeReport, OnConflict};
+pub use path::{ConfigPath, PathEnv};
+pub use store::{load, save, update, update_if, Change, StoreError};
 
 /// A whole talosconfig file.
 #[derive(Clone, Default)]
@@ -61,8 +78,41 @@ pub enum ConfigError {
     #[error("no context is set")]
     NoContext,
     /// The named context is missing (talosctl's message).
-    #[error("context {0:?} is not defined")]
+    #[error("context {} is not defined", go_quote(.0))]
     UnknownContext(String),
+}
+
+/// Why `config add` could not build a context (talosctl's messages, `config.go:193-242,328-355`).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AddError {
+    /// Only one of `--crt` and `--key` was given.
+    #[error("if either the 'crt' or 'key' flag is specified, both are required")]
+    CrtWithoutKey,
+    /// `--ca` could not be read.
+    #[error("error reading CA: open {path}: {reason}")]
+    Ca {
+        /// The file.
+        path: String,
+        /// What the OS said, worded as Go does.
+        reason: String,
+    },
+    /// `--crt` could not be read.
+    #[error("error reading certificate: open {path}: {reason}")]
+    Crt {
+        /// The file.
+        path: String,
+        /// What the OS said, worded as Go does.
+        reason: String,
+    },
+    /// `--key` could not be read.
+    #[error("error reading key: open {path}: {reason}")]
+    Key {
+        /// The file.
+        path: String,
+        /// What the OS said, worded as Go does.
+        reason: String,
+    },
 }
 
 #[derive(Deserialize, Default)]
@@ -140,14 +190,38 @@ impl Config {
         })
     }
 
+    /// Whether a context named `name` exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.contexts.iter().any(|(n, _)| n == name)
+    }
+
+    /// Remove the context `name`; returns it when it existed.
+    pub fn remove(&mut self, name: &str) -> Option<Context> {
+        let at = self.contexts.iter().position(|(n, _)| n == name)?;
+        Some(self.contexts.remove(at).1)
+    }
+
+    /// Context names in byte order, as talosctl sorts them for listing (`slices.Sort`).
+    pub fn sorted_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.contexts.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names
+    }
+
     /// The context named `name`.
     pub fn get(&self, name: &str) -> Option<&Context> {
-        self.contexts.iter().find(|(n, _)| n == name).map(|(_, c)| c)
+        self.contexts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
     }
 
     /// The context named `name`, mutably.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Context> {
-        self.contexts.iter_mut().find(|(n, _)| n == name).map(|(_, c)| c)
+        self.contexts
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, c)| c)
     }
 
     /// Insert or replace the context `name`.
@@ -175,11 +249,40 @@ impl Config {
             .ok_or_else(|| ConfigError::UnknownContext(name.to_string()))
     }
 
+    /// The file bytes talosctl writes for this config (`Config.Bytes`, `config.go:192-194`). They
+    /// hold private keys, hence the `Zeroizing` buffer.
+    pub fn to_yaml(&self) -> Zeroizing<String> {
+        Zeroizing::new(crate::yaml::emit(&self.to_node()))
+    }
+
+    /// The context `override_name` or, when `None`, the current one, mutably, with its name.
+    ///
+    /// # Errors
+    /// As [`Config::selected`].
+    pub fn selected_mut(
+        &mut self,
+        override_name: Option<&str>,
+    ) -> Result<(&str, &mut Context), ConfigError> {
+        let name = match override_name {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ if self.context.is_empty() => return Err(ConfigError::NoContext),
+            _ => self.context.clone(),
+        };
+        self.contexts
+            .iter_mut()
+            .find(|(n, _)| *n == name)
+            .map(|(n, c)| (n.as_str(), c))
+            .ok_or(ConfigError::UnknownContext(name))
+    }
+
     /// The YAML tree talosctl writes (`config.go:192-194`): `context`, then `contexts` in go-yaml
     /// natural order. The result holds private keys: emit it into a `Zeroizing` buffer.
     pub fn to_node(&self) -> Node {
-        let mut contexts: Vec<(String, Node)> =
-            self.contexts.iter().map(|(n, c)| (n.clone(), c.to_node())).collect();
+        let mut contexts: Vec<(String, Node)> = self
+            .contexts
+            .iter()
+            .map(|(n, c)| (n.clone(), c.to_node()))
+            .collect();
         crate::yaml::sort_natural(&mut contexts);
         Node::map([
             ("context", Node::str(self.context.clone())),
@@ -189,6 +292,44 @@ impl Config {
 }
 
 impl Context {
+    /// The context `config add` stores: base64 of the raw bytes of each given file (no PEM
+    /// check, as talosctl), no endpoints. An empty path counts as not given.
+    ///
+    /// # Errors
+    /// [`AddError::CrtWithoutKey`] before reading anything when only one of `crt`/`key` is
+    /// given; a read error naming the file otherwise.
+    pub fn from_files(
+        ca: Option<&Path>,
+        crt: Option<&Path>,
+        key: Option<&Path>,
+    ) -> Result<Self, AddError> {
+        fn given(p: Option<&Path>) -> Option<&Path> {
+            p.filter(|p| !p.as_os_str().is_empty())
+        }
+        let (ca, crt, key) = (given(ca), given(crt), given(key));
+        if crt.is_some() != key.is_some() {
+            return Err(AddError::CrtWithoutKey);
+        }
+        let read = |p: &Path| -> Result<Zeroizing<Vec<u8>>, (String, String)> {
+            std::fs::read(p)
+                .map(Zeroizing::new)
+                .map_err(|e| (p.display().to_string(), store::go_io_reason(&e)))
+        };
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        let mut ctx = Context::default();
+        if let Some(p) = ca {
+            let bytes = read(p).map_err(|(path, reason)| AddError::Ca { path, reason })?;
+            ctx.ca = b64(&bytes);
+        }
+        if let (Some(crt), Some(key)) = (crt, key) {
+            let bytes = read(crt).map_err(|(path, reason)| AddError::Crt { path, reason })?;
+            ctx.crt = b64(&bytes);
+            let bytes = read(key).map_err(|(path, reason)| AddError::Key { path, reason })?;
+            ctx.key = Zeroizing::new(b64(&bytes));
+        }
+        Ok(ctx)
+    }
+
     fn from_raw(rc: RawContext) -> Self {
         let mut endpoints = rc.endpoints.unwrap_or_default();
         if let Some(t) = rc.target.filter(|t| !t.is_empty()) {
@@ -202,7 +343,10 @@ impl Context {
             key: Zeroizing::new(rc.key.unwrap_or_default()),
             auth: rc.auth.and_then(|a| {
                 let basic = a.basic.map(|b| {
-                    (b.username.unwrap_or_default(), Zeroizing::new(b.password.unwrap_or_default()))
+                    (
+                        b.username.unwrap_or_default(),
+                        Zeroizing::new(b.password.unwrap_or_default()),
+                    )
                 });
                 let siderov1 = a.siderov1.map(|s| s.identity.unwrap_or_default());
                 (basic.is_some() || siderov1.is_some()).then_some(Auth { basic, siderov1 })
@@ -214,8 +358,10 @@ impl Context {
 
     /// The context's YAML tree in struct order, omitting empty optional fields as talosctl does.
     pub fn to_node(&self) -> Node {
-        let mut m: Vec<(String, Node)> =
-            vec![("endpoints".into(), Node::str_seq(self.endpoints.iter().cloned()))];
+        let mut m: Vec<(String, Node)> = vec![(
+            "endpoints".into(),
+            Node::str_seq(self.endpoints.iter().cloned()),
+        )];
         if !self.nodes.is_empty() {
             m.push(("nodes".into(), Node::str_seq(self.nodes.iter().cloned())));
         }
@@ -254,6 +400,40 @@ impl Context {
         }
         Node::Map(m)
     }
+}
+
+/// Quote `s` as Go's `%q` / `strconv.Quote` does, for messages that must match talosctl's byte
+/// for byte (`context "x" is not defined`, rename notices).
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() || matches!(c, '\u{ad}' | '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let n = c as u32;
+                if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl fmt::Debug for Config {
