@@ -43,7 +43,9 @@ pub enum ContractError {
     #[error("invalid talos-version: error parsing version {0:?}: use vX.Y, e.g. v1.15")]
     Syntax(String),
     /// Well-formed but not a contract talmint knows.
-    #[error("unsupported talos-version {0:?}: use v1.0 to v1.15 (or omit it for the current contract)")]
+    #[error(
+        "unsupported talos-version {0:?}: use v1.0 to v1.15 (or omit it for the current contract)"
+    )]
     Unknown(String),
 }
 
@@ -217,7 +219,9 @@ impl FromStr for VersionContract {
         let syntax = || ContractError::Syntax(s.to_string());
         let rest = s.strip_prefix('v').unwrap_or(s);
         let (major, rest) = rest.split_once('.').ok_or_else(syntax)?;
-        let minor_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let minor_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let (minor, tail) = rest.split_at(minor_end);
         if !(tail.is_empty() || tail.starts_with('.')) {
             return Err(syntax());
@@ -255,10 +259,22 @@ mod tests {
         assert_eq!("v1.7".parse(), Ok(VersionContract::new(1, 7)));
         assert_eq!("1.7".parse(), Ok(VersionContract::new(1, 7)));
         assert_eq!("v1.7.3".parse(), Ok(VersionContract::new(1, 7)));
-        assert!(matches!("v1".parse::<VersionContract>(), Err(ContractError::Syntax(_))));
-        assert!(matches!("v1.7x".parse::<VersionContract>(), Err(ContractError::Syntax(_))));
-        assert!(matches!("v1.16".parse::<VersionContract>(), Err(ContractError::Unknown(_))));
-        assert!(matches!("v0.8".parse::<VersionContract>(), Err(ContractError::Unknown(_))));
+        assert!(matches!(
+            "v1".parse::<VersionContract>(),
+            Err(ContractError::Syntax(_))
+        ));
+        assert!(matches!(
+            "v1.7x".parse::<VersionContract>(),
+            Err(ContractError::Syntax(_))
+        ));
+        assert!(matches!(
+            "v1.16".parse::<VersionContract>(),
+            Err(ContractError::Unknown(_))
+        ));
+        assert!(matches!(
+            "v0.8".parse::<VersionContract>(),
+            Err(ContractError::Unknown(_))
+        ));
     }
 
     #[test]

@@ -43,7 +43,8 @@ pub enum WriteError {
 
 /// One file staged in its target directory, not yet visible under its final name.
 pub struct Staged {
-    temp: tempfile::NamedTempFile,
+    // A closed temporary file (no descriptor held), so thousands can be staged at once.
+    temp: tempfile::TempPath,
     target: PathBuf,
     clobber: Clobber,
 }
@@ -110,7 +111,7 @@ pub fn stage(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<S
     temp.write_all(bytes).map_err(io_err(path))?;
     temp.as_file().sync_all().map_err(io_err(path))?;
     Ok(Staged {
-        temp,
+        temp: temp.into_temp_path(),
         target: path.to_path_buf(),
         clobber,
     })
@@ -158,7 +159,9 @@ pub fn create_dir_all(dir: &Path, mode: u32) -> Result<(), WriteError> {
 
 /// The mode bits of an existing file, if it exists.
 pub fn existing_mode(path: &Path) -> Option<u32> {
-    fs::metadata(path).ok().map(|m| m.permissions().mode() & 0o7777)
+    fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777)
 }
 
 /// Take an exclusive advisory lock on `<path>.lock` (never on the file replaced by rename).
@@ -210,12 +213,19 @@ mod tests {
         let err = write(&p, b"b", SECRET_MODE, Clobber::Refuse).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("file {:?} already exists, use --force to overwrite", p.display().to_string())
+            format!(
+                "file {:?} already exists, use --force to overwrite",
+                p.display().to_string()
+            )
         );
         assert_eq!(fs::read(&p).unwrap(), b"a");
         write(&p, b"c", 0o644, Clobber::Replace).unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"c");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 
     #[test]
@@ -225,7 +235,10 @@ mod tests {
         let b = dir.path().join("b");
         #[expect(clippy::disallowed_methods, reason = "test set-up: the pre-existing file")]
         fs::write(&b, "old").unwrap();
-        let files = vec![(a.clone(), b"1".to_vec(), 0o600), (b.clone(), b"2".to_vec(), 0o600)];
+        let files = vec![
+            (a.clone(), b"1".to_vec(), 0o600),
+            (b.clone(), b"2".to_vec(), 0o600),
+        ];
         assert!(write_all(&files, Clobber::Refuse).is_err());
         assert!(!a.exists());
         assert_eq!(fs::read(&b).unwrap(), b"old");

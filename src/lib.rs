@@ -21,7 +21,10 @@
 pub mod bundle;
 pub mod contract;
 pub mod fsx;
+pub mod ledger;
 pub mod pki;
+pub mod policy;
 pub mod roles;
+pub mod roster;
 pub mod talosconfig;
 pub mod yaml;

@@ -3,6 +3,9 @@
 
 pub mod config;
 pub mod gen;
+pub mod issue;
+pub mod issuing;
+pub mod ledger;
 pub mod output;
 
 use std::ffi::OsString;
@@ -27,10 +30,14 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Generate secrets, configs, keys and certificates (as `talosctl gen`).
-    #[command(subcommand)]
-    Gen(gen::Command),
+    Gen(gen::Args),
     /// Manage talosconfig files (as `talosctl config`).
     Config(config::Args),
+    /// Issue one talosconfig per roster entry, in parallel (beyond talosctl).
+    Issue(issue::Args),
+    /// Read the issuance ledger (beyond talosctl).
+    #[command(subcommand)]
+    Ledger(ledger::Command),
 }
 
 /// What every command gets from outside: the clock, the environment, the output streams.
@@ -90,10 +97,18 @@ fn parse_now(s: Option<&str>) -> anyhow::Result<OffsetDateTime> {
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line: clap's message without its usage and help hints.
+            let rendered = e.render().to_string();
+            let line = one_line(rendered.lines().take_while(|l| {
+                !l.starts_with("Usage:") && !l.starts_with("For more information")
+            }));
+            let _ = writeln!(io::stderr().lock(), "{line}");
+            return ExitCode::from(2);
         }
     };
     match run(cli) {
@@ -102,11 +117,20 @@ pub fn main() -> ExitCode {
             if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
                 return ExitCode::from(*code);
             }
-            let msg = format!("{e:#}");
-            let _ = writeln!(io::stderr().lock(), "error: {msg}");
+            let text = format!("{e:#}");
+            let _ = writeln!(io::stderr().lock(), "error: {}", one_line(text.lines()));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Join lines into one, trimmed, so every error is a single line (multierror lists included).
+fn one_line<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    lines
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -115,8 +139,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         env: std::env::vars_os().collect(),
     };
     match cli.command {
-        Command::Gen(cmd) => gen::run(cmd, &ctx),
+        Command::Gen(args) => gen::run(args, &ctx),
         Command::Config(args) => config::run(args, &ctx),
+        Command::Issue(args) => issue::run(args, &ctx),
+        Command::Ledger(cmd) => ledger::run(cmd, &ctx),
     }
 }
 

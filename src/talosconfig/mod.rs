@@ -15,6 +15,8 @@ pub mod path;
 pub mod store;
 pub mod table;
 
+pub mod credential;
+
 use std::fmt;
 use std::path::Path;
 

@@ -15,9 +15,15 @@ pub fn talos_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("Talos fixtures missing at {}: CI needs ../shared/fixtures/talos", dir.display());
+        panic!(
+            "Talos fixtures missing at {}: CI needs ../shared/fixtures/talos",
+            dir.display()
+        );
     }
-    eprintln!("SKIP: Talos fixtures missing at {} (set TALMINT_TALOS_FIXTURES)", dir.display());
+    eprintln!(
+        "SKIP: Talos fixtures missing at {} (set TALMINT_TALOS_FIXTURES)",
+        dir.display()
+    );
     None
 }
 
@@ -30,24 +36,37 @@ pub fn talos(rel: &str) -> Option<PathBuf> {
 #[macro_export]
 macro_rules! assert_bytes_eq {
     ($expected:expr, $actual:expr) => {{
-        let e: &[u8] = &$expected;
-        let a: &[u8] = &$actual;
-        if e != a {
-            let es = String::from_utf8_lossy(e);
-            let as_ = String::from_utf8_lossy(a);
-            let mut msg = String::new();
-            for (i, (el, al)) in es.lines().zip(as_.lines()).enumerate() {
-                if el != al {
-                    msg = format!("first difference at line {}:\n- {el}\n+ {al}", i + 1);
-                    break;
-                }
-            }
-            if msg.is_empty() {
-                msg = format!("lengths differ: expected {} bytes, got {}", e.len(), a.len());
-            }
-            panic!("bytes differ: {msg}");
+        match (&$expected, &$actual) {
+            (e, a) => $crate::common::bytes_eq(AsRef::<[u8]>::as_ref(e), AsRef::<[u8]>::as_ref(a)),
         }
     }};
+}
+
+/// The body of `assert_bytes_eq!`.
+pub fn bytes_eq(e: &[u8], a: &[u8]) {
+    {
+        {
+            if e != a {
+                let es = String::from_utf8_lossy(e);
+                let as_ = String::from_utf8_lossy(a);
+                let mut msg = String::new();
+                for (i, (el, al)) in es.lines().zip(as_.lines()).enumerate() {
+                    if el != al {
+                        msg = format!("first difference at line {}:\n- {el}\n+ {al}", i + 1);
+                        break;
+                    }
+                }
+                if msg.is_empty() {
+                    msg = format!(
+                        "lengths differ: expected {} bytes, got {}",
+                        e.len(),
+                        a.len()
+                    );
+                }
+                panic!("bytes differ: {msg}");
+            }
+        }
+    }
 }
 
 /// A fresh temporary working directory with `HOME` inside it and a cleared environment.
@@ -133,7 +152,10 @@ pub fn tree_digest(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, u32)> {
                 stack.push(e.path());
             } else {
                 let mode = md.permissions().mode() & 0o7777;
-                out.insert(e.path(), (std::fs::read(e.path()).unwrap_or_default(), mode));
+                out.insert(
+                    e.path(),
+                    (std::fs::read(e.path()).unwrap_or_default(), mode),
+                );
             }
         }
     }
@@ -149,3 +171,5 @@ pub fn stderr(out: &Output) -> String {
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+pub mod apid;
+pub mod openssl;

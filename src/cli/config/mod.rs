@@ -7,6 +7,7 @@ mod contexts;
 mod endpoint;
 mod info;
 mod merge;
+mod new;
 mod node;
 mod proxy_url;
 mod remove;
@@ -86,6 +87,8 @@ pub enum Command {
     Merge(merge::Args),
     /// Show information about the current context
     Info(info::Args),
+    /// Generate a new client configuration file, offline, from the cluster's OS CA.
+    New(new::Args),
 }
 
 impl Global {
@@ -122,5 +125,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         Command::Contexts(a) => contexts::run(a, global, ctx),
         Command::Merge(a) => merge::run(a, global, ctx),
         Command::Info(a) => info::run(a, global, ctx),
+        Command::New(a) => new::run(a, global, ctx),
     }
 }

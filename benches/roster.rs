@@ -1,0 +1,78 @@
+//! Roster throughput against the in-process floor (issue 5).
+//!
+//! `cargo bench --bench roster` (env `ROSTER_N`, default 10000; `ROSTER_RUNS`, default 5):
+//! 1. floor: key + client certificate + PEM in process, on every core, no files;
+//! 2. roster: the real `talmint issue --roster` command writing N talosconfigs (release binary).
+//!    Reports medians in certificates per second and the ratio roster/floor.
+
+use std::process::Command;
+use std::time::Instant;
+
+use talmint::bundle::SecretsBundle;
+use talmint::contract::VersionContract;
+use talmint::pki::Ttl;
+use talmint::roles::RoleSet;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    let n: usize = std::env::var("ROSTER_N").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let runs: usize = std::env::var("ROSTER_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let now = time::OffsetDateTime::now_utc();
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = SecretsBundle::generate(VersionContract::CURRENT, now).unwrap();
+    #[allow(clippy::disallowed_methods)]
+    std::fs::write(dir.path().join("secrets.yaml"), bundle.to_yaml().as_bytes()).unwrap();
+    let ca = bundle.os_ca().unwrap();
+    let roles: RoleSet = "os:reader".parse().unwrap();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+
+    let mut floor = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for part in 0..threads {
+                let (ca, roles) = (&ca, &roles);
+                s.spawn(move || {
+                    let mut bytes = 0usize;
+                    for _ in (part..n).step_by(threads) {
+                        let issued = ca.issue_client(roles, now, Ttl::from_hours(8)).unwrap();
+                        bytes += issued.cert_pem.len() + issued.key.unwrap().to_pem().unwrap().len();
+                    }
+                    std::hint::black_box(bytes);
+                });
+            }
+        });
+        floor.push(n as f64 / t.elapsed().as_secs_f64());
+    }
+
+    let mut roster = String::from("entries:\n");
+    for i in 0..n {
+        roster.push_str(&format!("  - name: u{i}\n    roles: [os:reader]\n    ttl: 8h\n"));
+    }
+    #[allow(clippy::disallowed_methods)]
+    std::fs::write(dir.path().join("team.yaml"), roster).unwrap();
+    let bin = env!("CARGO_BIN_EXE_talmint");
+    let mut cli = Vec::new();
+    for run in 0..runs {
+        let out = format!("out{run}");
+        let t = Instant::now();
+        let status = Command::new(bin)
+            .current_dir(dir.path())
+            .args(["issue", "--roster", "team.yaml", "--with-secrets", "secrets.yaml", "-o", &out])
+            .args(["--ledger", &format!("ledger{run}.jsonl")])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        cli.push(n as f64 / t.elapsed().as_secs_f64());
+    }
+    let (f, c) = (median(floor), median(cli));
+    println!("roster bench: n={n} runs={runs} threads={threads}");
+    println!("floor (key+cert+PEM in process): {f:.0} certs/s (median)");
+    println!("talmint issue --roster (files, fsync, ledger): {c:.0} certs/s (median)");
+    println!("ratio: {:.0}%", 100.0 * c / f);
+}

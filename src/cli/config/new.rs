@@ -1,0 +1,113 @@
+//! `talmint config new`: an offline `talosctl config new`. The node mints the certificate from its
+//! OS CA (`v1alpha1_server.go:2375-2421`); talmint does the same from the secrets bundle or a CA
+//! pair, so no running cluster is needed.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use talmint::fsx;
+use talmint::pki::Ttl;
+use talmint::roles::RoleSet;
+use talmint::talosconfig::credential;
+
+use super::Global;
+use crate::cli::{issuing, output, Ctx};
+
+/// Flags: talosctl's (`--roles`, `--crt-ttl`) plus the offline CA source.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "EXAMPLES:\n  \
+talmint config new --with-secrets secrets.yaml\n  \
+talmint config new reader.talosconfig --with-secrets secrets.yaml --roles os:reader --crt-ttl 8h \\\n      \
+--endpoints 10.5.0.2,10.5.0.3 --nodes 10.5.0.4\n  \
+talmint config new ci.talosconfig --ca-crt talos.crt --ca-key talos.key --roles os:etcd:backup --crt-ttl 1h\n  \
+talmint config new - --with-secrets secrets.yaml --roles os:reader | vault kv put secret/talos config=-\n\n\
+The context is named as a Talos node names it: <role without os:>@<cluster> for exactly one role,\n\
+the cluster name otherwise (--cluster, default talos); the global --context overrides it.")]
+pub struct Args {
+    /// Where to write the talosconfig ("-" for stdout).
+    #[arg(default_value = "talosconfig")]
+    pub path: PathBuf,
+    /// Write to this path instead of PATH ("-" for stdout).
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub ca: issuing::CaSource,
+    /// Roles.
+    #[arg(long, value_delimiter = ',', default_value = "os:admin")]
+    pub roles: Vec<String>,
+    /// Certificate TTL (Go duration such as 8h, 90m, 1h30m; or days: 7d).
+    #[arg(long = "crt-ttl", default_value = "8760h", allow_hyphen_values = true)]
+    pub crt_ttl: Ttl,
+    /// Cluster name used to name the context.
+    #[arg(long, default_value = "talos")]
+    pub cluster: String,
+    /// Accept roles Talos does not define (kept by nodes for forward compatibility).
+    #[arg(long)]
+    pub allow_unknown_roles: bool,
+    /// Overwrite an existing file.
+    #[arg(short, long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub issuing: issuing::Flags,
+}
+
+/// Issue the certificate and write the talosconfig (0600).
+pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
+    let roles = RoleSet::parse_for_issue(
+        args.roles.iter().map(String::as_str),
+        args.allow_unknown_roles,
+    )?;
+    let path = args.output.clone().unwrap_or_else(|| args.path.clone());
+    let to_stdout = path.as_os_str() == "-";
+    if !to_stdout && !args.force && path.symlink_metadata().is_ok() {
+        anyhow::bail!(
+            "talosconfig file already exists: {:?}: use --force to overwrite",
+            path.display().to_string()
+        );
+    }
+    let policy = args.issuing.load_policy()?;
+    issuing::check_policy(
+        policy.as_ref(),
+        &talmint::policy::Request {
+            roles: &roles,
+            ttl: args.crt_ttl,
+            endpoints: &global.endpoints,
+            nodes: &global.nodes,
+        },
+    )?;
+    if roles.contains("os:impersonator") {
+        ctx.note(
+            "warning: os:impersonator lets this credential claim any role through gRPC metadata",
+        );
+    }
+    let (ca, ca_pem) = args.ca.load()?;
+    let issued = ca
+        .issue_client_in(&roles, &args.issuing.window(ctx.now(), args.crt_ttl))
+        .with_context(|| format!("issuing from {}", args.ca.describe()))?;
+    let name = match &global.context {
+        Some(n) if !n.is_empty() => n.clone(),
+        _ => roles.context_name(&args.cluster),
+    };
+    let target = credential::Target {
+        context: name,
+        endpoints: global.endpoints.clone(),
+        nodes: global.nodes.clone(),
+    };
+    let yaml = credential::single_yaml(&ca_pem, &issued, &target)?;
+    output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force)?;
+    let label = if args.issuing.label.is_empty() {
+        target.context.as_str()
+    } else {
+        args.issuing.label.as_str()
+    };
+    issuing::record(
+        args.issuing
+            .ledger_path(args.ca.with_secrets.as_deref())
+            .as_deref(),
+        &[(&issued.cert, label)],
+        ca.cert(),
+        ctx.now(),
+        "config new",
+    )
+}

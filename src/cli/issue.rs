@@ -1,0 +1,123 @@
+//! `talmint issue --roster team.yaml`: one talosconfig per roster entry, issued in parallel and
+//! written all-or-nothing.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use talmint::fsx;
+use talmint::pki::Ttl;
+use talmint::roster::{self, Defaults};
+
+use super::{issuing, output, Ctx};
+
+/// Flags.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "EXAMPLES:\n  \
+talmint issue --roster team.yaml --with-secrets secrets.yaml -o out/\n  \
+talmint issue --roster ci.yaml --ca-crt talos.crt --ca-key talos.key -o creds/ --policy policy.yaml\n\n\
+ROSTER FORMAT:\n  entries:\n    - name: alice               # -> out/alice.talosconfig\n      roles: [os:reader]\n      \
+ttl: 8h                   # optional, default 8760h\n      endpoints: [10.5.0.2]     # optional\n      \
+nodes: [10.5.0.4]         # optional\n      context: alice@prod       # optional, default as config new\n\n\
+If any entry is invalid nothing is written and every invalid entry is listed.")]
+pub struct Args {
+    /// The roster file.
+    #[arg(long, required = true)]
+    pub roster: PathBuf,
+    /// Output directory (created if missing, 0700).
+    #[arg(short = 'o', long = "output", default_value = ".")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub ca: issuing::CaSource,
+    /// Cluster name used to name contexts.
+    #[arg(long, default_value = "talos")]
+    pub cluster: String,
+    /// TTL for entries that do not set one.
+    #[arg(long = "crt-ttl", default_value = "8760h")]
+    pub crt_ttl: Ttl,
+    /// Accept roles Talos does not define.
+    #[arg(long)]
+    pub allow_unknown_roles: bool,
+    /// Overwrite existing output files.
+    #[arg(short, long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub issuing: issuing::Flags,
+}
+
+/// Validate the whole roster, issue in parallel, write every file or none.
+pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let text = std::fs::read_to_string(&args.roster)
+        .with_context(|| format!("roster {}", args.roster.display()))?;
+    let policy = args.issuing.load_policy()?;
+    let defaults = Defaults {
+        ttl: args.crt_ttl,
+        cluster: args.cluster.clone(),
+        allow_unknown_roles: args.allow_unknown_roles,
+    };
+    let entries = roster::parse(
+        &text,
+        &args.roster.display().to_string(),
+        &defaults,
+        policy.as_ref(),
+    )?;
+    let (ca, ca_pem) = args.ca.load()?;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let total = entries.len();
+    let tty = std::io::stderr().is_terminal();
+    let step = (total / 100).max(1);
+    let progress = |n: usize| {
+        if tty && (n % step == 0 || n == total) {
+            eprint!("\rissuing {n}/{total}");
+        }
+    };
+    let issued = roster::issue_all(
+        &entries,
+        &ca,
+        &ca_pem,
+        |ttl| args.issuing.window(ctx.now(), ttl),
+        threads,
+        &progress,
+    )
+    .with_context(|| format!("issuing from {}", args.ca.describe()))?;
+    if tty {
+        eprintln!();
+    }
+    fsx::create_dir_all(&args.output, 0o700)?;
+    let files: Vec<(PathBuf, Vec<u8>, u32)> = issued
+        .iter()
+        .map(|i| {
+            (
+                args.output.join(format!("{}.talosconfig", i.name)),
+                i.yaml.as_bytes().to_vec(),
+                fsx::SECRET_MODE,
+            )
+        })
+        .collect();
+    let result = fsx::write_all(&files, output::clobber(args.force));
+    // The staged copies held keys: wipe our buffers whatever happened.
+    for (_, mut bytes, _) in files {
+        zeroize::Zeroize::zeroize(&mut bytes);
+    }
+    result?;
+    let certs: Vec<(&talmint::pki::Certificate, &str)> =
+        issued.iter().map(|i| (&i.cert, i.name.as_str())).collect();
+    issuing::record(
+        args.issuing
+            .ledger_path(args.ca.with_secrets.as_deref())
+            .as_deref(),
+        &certs,
+        ca.cert(),
+        ctx.now(),
+        "issue",
+    )?;
+    let secs = started.elapsed().as_secs_f64();
+    ctx.note(&format!(
+        "issued {total} credentials into {} in {secs:.2}s ({:.0} certs/s)",
+        args.output.display(),
+        total as f64 / secs.max(1e-9)
+    ));
+    Ok(())
+}

@@ -1,0 +1,133 @@
+//! Flags shared by every command that issues a certificate: `--policy`, `--backdate`, `--ledger`,
+//! `--label`, and the glue that applies them.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use talmint::bundle::SecretsBundle;
+use talmint::ledger::{self, Entry};
+use talmint::pki::{CaKeyPair, Certificate, Ttl, Window};
+use talmint::policy::{Policy, Request};
+use time::OffsetDateTime;
+
+/// Where the signing CA comes from: a secrets bundle's OS CA, or a CA certificate and key.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct CaSource {
+    /// Secrets bundle whose OS CA signs the certificate.
+    #[arg(long = "with-secrets", conflicts_with_all = ["ca_crt", "ca_key"], required_unless_present = "ca_crt")]
+    pub with_secrets: Option<PathBuf>,
+    /// OS CA certificate (PEM) instead of a bundle.
+    #[arg(long = "ca-crt", requires = "ca_key")]
+    pub ca_crt: Option<PathBuf>,
+    /// OS CA private key (PEM) instead of a bundle.
+    #[arg(long = "ca-key", requires = "ca_crt")]
+    pub ca_key: Option<PathBuf>,
+}
+
+impl CaSource {
+    /// The CA's source for messages: `secrets bundle s.yaml` or `CA ca.crt`.
+    pub fn describe(&self) -> String {
+        match (&self.with_secrets, &self.ca_crt) {
+            (Some(b), _) => format!("the OS CA of secrets bundle {}", b.display()),
+            (None, Some(c)) => format!("CA {}", c.display()),
+            (None, None) => "the CA".into(),
+        }
+    }
+
+    /// The CA, and its certificate PEM as the source holds it (for the talosconfig's `ca`).
+    pub fn load(&self) -> anyhow::Result<(CaKeyPair, Vec<u8>)> {
+        if let Some(path) = &self.with_secrets {
+            let bundle = SecretsBundle::load(path)
+                .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
+            let ca = bundle
+                .os_ca()
+                .with_context(|| format!("secrets bundle {}", path.display()))?;
+            let pem = bundle
+                .certs
+                .as_ref()
+                .and_then(|c| c.os.as_ref())
+                .map(|os| os.crt.clone())
+                .unwrap_or_default();
+            return Ok((ca, pem));
+        }
+        let (crt, key) = match (&self.ca_crt, &self.ca_key) {
+            (Some(c), Some(k)) => (c, k),
+            _ => anyhow::bail!("give --with-secrets FILE, or both --ca-crt FILE and --ca-key FILE"),
+        };
+        CaKeyPair::load(crt, key).map_err(Into::into)
+    }
+}
+
+/// The shared flags (beyond talosctl; defaults keep talosctl's behaviour).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct Flags {
+    /// Role policy file: allowed roles, longest TTL per role, allowed endpoints/nodes.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Set NotBefore this far in the past (e.g. 5m), for nodes with a slow clock. Default 0.
+    #[arg(long, value_parser = parse_backdate, default_value = "0")]
+    pub backdate: u64,
+    /// Issuance ledger (JSON lines). Default: talmint-ledger.jsonl beside the secrets bundle.
+    #[arg(long)]
+    pub ledger: Option<PathBuf>,
+    /// Label recorded in the ledger.
+    #[arg(long, default_value = "")]
+    pub label: String,
+}
+
+/// `0` or a positive Go duration, in seconds.
+pub fn parse_backdate(s: &str) -> Result<u64, String> {
+    if s.trim() == "0" {
+        return Ok(0);
+    }
+    s.parse::<Ttl>()
+        .map(|t| t.as_secs())
+        .map_err(|e| e.to_string())
+}
+
+impl Flags {
+    /// The loaded policy, if any.
+    pub fn load_policy(&self) -> anyhow::Result<Option<Policy>> {
+        self.policy
+            .as_deref()
+            .map(Policy::load)
+            .transpose()
+            .map_err(Into::into)
+    }
+
+    /// The validity window for a certificate issued now.
+    pub fn window(&self, now: OffsetDateTime, ttl: Ttl) -> Window {
+        Window::new(now, ttl).backdated(self.backdate)
+    }
+
+    /// Where the ledger goes: `--ledger`, else beside the bundle, else nowhere.
+    pub fn ledger_path(&self, bundle: Option<&Path>) -> Option<PathBuf> {
+        self.ledger
+            .clone()
+            .or_else(|| bundle.map(ledger::default_path_for_bundle))
+    }
+}
+
+/// Check a request against an optional policy.
+pub fn check_policy(policy: Option<&Policy>, req: &Request<'_>) -> anyhow::Result<()> {
+    if let Some(p) = policy {
+        p.check(req)?;
+    }
+    Ok(())
+}
+
+/// Record issued certificates in the ledger, if there is one.
+pub fn record(
+    path: Option<&Path>,
+    issued: &[(&Certificate, &str)],
+    issuer: &Certificate,
+    now: OffsetDateTime,
+    command: &str,
+) -> anyhow::Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let entries: Vec<Entry> = issued
+        .iter()
+        .map(|(cert, label)| Entry::new(cert, issuer, now, label, command))
+        .collect();
+    ledger::append(path, &entries).with_context(|| "recording the issued certificate")
+}

@@ -1,0 +1,144 @@
+//! The issuance ledger: one JSON line per issued certificate (never a private key), appended under
+//! a lock with a single write so concurrent processes never interleave or lose lines.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::fsx;
+use crate::pki::Certificate;
+
+/// Default ledger file name, placed beside the secrets bundle.
+pub const DEFAULT_NAME: &str = "talmint-ledger.jsonl";
+
+/// One issued certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// When it was issued (RFC 3339).
+    pub time: String,
+    /// Serial number, lowercase hex.
+    pub serial: String,
+    /// SHA-256 of the certificate DER, lowercase hex.
+    pub fingerprint: String,
+    /// Roles (Organization values).
+    pub roles: Vec<String>,
+    /// NotBefore (RFC 3339).
+    pub not_before: String,
+    /// NotAfter (RFC 3339).
+    pub not_after: String,
+    /// The issuing CA's SPKI pin, `sha256:<hex>`.
+    pub issuer: String,
+    /// Free label: roster entry name or `--label`.
+    pub label: String,
+    /// The command that issued it, e.g. `config new`.
+    pub command: String,
+}
+
+/// Why the ledger could not be written or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// Appending failed.
+    #[error("ledger {path}: {source}")]
+    Write {
+        /// The ledger file.
+        path: String,
+        /// The write error.
+        #[source]
+        source: fsx::WriteError,
+    },
+    /// Reading failed.
+    #[error("ledger {path}: {reason}")]
+    Read {
+        /// The ledger file.
+        path: String,
+        /// What is wrong (with the line number).
+        reason: String,
+    },
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+impl Entry {
+    /// The ledger line for `cert` issued by the CA `issuer` at `now`.
+    pub fn new(
+        cert: &Certificate,
+        issuer: &Certificate,
+        now: OffsetDateTime,
+        label: &str,
+        command: &str,
+    ) -> Self {
+        let mut roles = cert.organizations.clone();
+        roles.sort();
+        Entry {
+            time: rfc3339(now),
+            serial: cert.serial_hex.clone(),
+            fingerprint: cert.fingerprint(),
+            roles,
+            not_before: rfc3339(cert.not_before),
+            not_after: rfc3339(cert.not_after),
+            issuer: issuer.spki_pin(),
+            label: label.to_string(),
+            command: command.to_string(),
+        }
+    }
+
+    /// NotAfter as a time, if it parses.
+    pub fn not_after_time(&self) -> Option<OffsetDateTime> {
+        OffsetDateTime::parse(&self.not_after, &Rfc3339).ok()
+    }
+}
+
+/// The default ledger path for a bundle: `talmint-ledger.jsonl` in the bundle's directory.
+pub fn default_path_for_bundle(bundle: &Path) -> PathBuf {
+    match bundle.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(DEFAULT_NAME),
+        _ => PathBuf::from(DEFAULT_NAME),
+    }
+}
+
+/// Append entries to the ledger in one locked write (mode 0600 when created).
+///
+/// # Errors
+/// [`LedgerError::Write`].
+pub fn append(path: &Path, entries: &[Entry]) -> Result<(), LedgerError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut buf = Vec::with_capacity(entries.len() * 320);
+    for e in entries {
+        // Serializing plain strings cannot fail; a failure would be a bug, reported as a read error.
+        let line = serde_json::to_vec(e).map_err(|err| LedgerError::Read {
+            path: path.display().to_string(),
+            reason: err.to_string(),
+        })?;
+        buf.extend_from_slice(&line);
+        buf.push(b'\n');
+    }
+    fsx::append_line(path, &buf, fsx::SECRET_MODE).map_err(|source| LedgerError::Write {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Read every entry.
+///
+/// # Errors
+/// [`LedgerError::Read`] naming the first bad line.
+pub fn read(path: &Path) -> Result<Vec<Entry>, LedgerError> {
+    let err = |reason: String| LedgerError::Read {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| err(format!("line {}: {e}", i + 1))))
+        .collect()
+}

@@ -1,0 +1,275 @@
+//! A parsed X.509 certificate with the fields talmint inspects (x509-parser does the parsing).
+
+use std::net::IpAddr;
+
+use time::OffsetDateTime;
+use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use super::{pem as pemx, PkiError};
+
+/// OID of the clientAuth extended key usage.
+pub const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
+/// OID of the serverAuth extended key usage.
+pub const EKU_SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+
+/// The parts of a certificate talmint reads. Owned; parse once, use many times.
+#[derive(Clone, Debug)]
+pub struct Certificate {
+    /// The whole certificate, DER.
+    pub der: Vec<u8>,
+    /// Subject Name, DER as it appears in the certificate.
+    pub subject_der: Vec<u8>,
+    /// Issuer Name, DER as it appears in the certificate.
+    pub issuer_der: Vec<u8>,
+    /// Subject in RFC 4514-ish text (`O=os:admin`).
+    pub subject: String,
+    /// Issuer in text.
+    pub issuer: String,
+    /// Serial number, lowercase hex of the magnitude.
+    pub serial_hex: String,
+    /// NotBefore.
+    pub not_before: OffsetDateTime,
+    /// NotAfter.
+    pub not_after: OffsetDateTime,
+    /// Basic constraints `cA`.
+    pub is_ca: bool,
+    /// Subject key identifier.
+    pub subject_key_id: Option<Vec<u8>>,
+    /// Authority key identifier (key id).
+    pub authority_key_id: Option<Vec<u8>>,
+    /// Every Organization value, in certificate order.
+    pub organizations: Vec<String>,
+    /// Common name, if any.
+    pub common_name: Option<String>,
+    /// Extended key usage OIDs in certificate order (`None`: no EKU extension).
+    pub ext_key_usage: Option<Vec<String>>,
+    /// Key usage names (`digitalSignature`, `keyCertSign`, ...), `None` when absent.
+    pub key_usage: Option<Vec<&'static str>>,
+    /// Whether key usage is marked critical.
+    pub key_usage_critical: bool,
+    /// SubjectPublicKeyInfo DER.
+    pub spki_der: Vec<u8>,
+    /// Public key algorithm name (`Ed25519`, `ECDSA P-256`, `RSA-4096`, ...).
+    pub key_algorithm: String,
+    /// Signature algorithm OID.
+    pub signature_oid: String,
+    /// IP address SANs.
+    pub ip_sans: Vec<IpAddr>,
+    /// DNS SANs.
+    pub dns_sans: Vec<String>,
+}
+
+fn to_time(t: x509_parser::time::ASN1Time) -> OffsetDateTime {
+    t.to_datetime()
+}
+
+impl Certificate {
+    /// Parse the first `CERTIFICATE` block of `pem`.
+    ///
+    /// # Errors
+    /// [`PkiError::NoPem`], [`PkiError::WrongPemType`] or [`PkiError::BadCertificate`].
+    pub fn from_pem(pem: &[u8]) -> Result<Self, PkiError> {
+        let (label, der) = pemx::decode_first(pem)?;
+        if label != pemx::CERTIFICATE {
+            return Err(PkiError::WrongPemType {
+                expected: pemx::CERTIFICATE,
+                found: super::describe_label(&label),
+            });
+        }
+        Self::from_der(&der)
+    }
+
+    /// Parse DER.
+    ///
+    /// # Errors
+    /// [`PkiError::BadCertificate`].
+    pub fn from_der(der: &[u8]) -> Result<Self, PkiError> {
+        let (rest, c) =
+            X509Certificate::from_der(der).map_err(|e| PkiError::BadCertificate(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(PkiError::BadCertificate(
+                "trailing data after the certificate".into(),
+            ));
+        }
+        let tbs = &c.tbs_certificate;
+        let mut is_ca = false;
+        let mut ski = None;
+        let mut aki = None;
+        let mut eku = None;
+        let mut ku = None;
+        let mut ku_critical = false;
+        let mut ips = Vec::new();
+        let mut dns = Vec::new();
+        for ext in tbs.extensions() {
+            match ext.parsed_extension() {
+                ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
+                ParsedExtension::SubjectKeyIdentifier(id) => ski = Some(id.0.to_vec()),
+                ParsedExtension::AuthorityKeyIdentifier(a) => {
+                    aki = a.key_identifier.as_ref().map(|k| k.0.to_vec());
+                }
+                ParsedExtension::ExtendedKeyUsage(e) => {
+                    let mut oids = Vec::new();
+                    if e.any {
+                        oids.push("2.5.29.37.0".to_string());
+                    }
+                    if e.server_auth {
+                        oids.push(EKU_SERVER_AUTH.to_string());
+                    }
+                    if e.client_auth {
+                        oids.push(EKU_CLIENT_AUTH.to_string());
+                    }
+                    for (flag, oid) in [
+                        (e.code_signing, "1.3.6.1.5.5.7.3.3"),
+                        (e.email_protection, "1.3.6.1.5.5.7.3.4"),
+                        (e.time_stamping, "1.3.6.1.5.5.7.3.8"),
+                        (e.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
+                    ] {
+                        if flag {
+                            oids.push(oid.to_string());
+                        }
+                    }
+                    oids.extend(e.other.iter().map(|o| o.to_id_string()));
+                    eku = Some(oids);
+                }
+                ParsedExtension::KeyUsage(k) => {
+                    ku_critical = ext.critical;
+                    let names = [
+                        (k.digital_signature(), "digitalSignature"),
+                        (k.non_repudiation(), "contentCommitment"),
+                        (k.key_encipherment(), "keyEncipherment"),
+                        (k.data_encipherment(), "dataEncipherment"),
+                        (k.key_agreement(), "keyAgreement"),
+                        (k.key_cert_sign(), "keyCertSign"),
+                        (k.crl_sign(), "cRLSign"),
+                        (k.encipher_only(), "encipherOnly"),
+                        (k.decipher_only(), "decipherOnly"),
+                    ];
+                    ku = Some(
+                        names
+                            .iter()
+                            .filter(|(on, _)| *on)
+                            .map(|(_, n)| *n)
+                            .collect(),
+                    );
+                }
+                ParsedExtension::SubjectAlternativeName(san) => {
+                    for name in &san.general_names {
+                        match name {
+                            GeneralName::IPAddress(b) => {
+                                if let Some(ip) = ip_from_bytes(b) {
+                                    ips.push(ip);
+                                }
+                            }
+                            GeneralName::DNSName(d) => dns.push((*d).to_string()),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let organizations = tbs
+            .subject()
+            .iter_organization()
+            .filter_map(|a| a.as_str().ok().map(str::to_string))
+            .collect();
+        let common_name = tbs
+            .subject()
+            .iter_common_name()
+            .next()
+            .and_then(|a| a.as_str().ok().map(str::to_string));
+        let spki = tbs.public_key();
+        Ok(Certificate {
+            der: der.to_vec(),
+            subject_der: tbs.subject().as_raw().to_vec(),
+            issuer_der: tbs.issuer().as_raw().to_vec(),
+            subject: tbs.subject().to_string(),
+            issuer: tbs.issuer().to_string(),
+            serial_hex: tbs.raw_serial_as_string().replace(':', ""),
+            not_before: to_time(tbs.validity().not_before),
+            not_after: to_time(tbs.validity().not_after),
+            is_ca,
+            subject_key_id: ski,
+            authority_key_id: aki,
+            organizations,
+            common_name,
+            ext_key_usage: eku,
+            key_usage: ku,
+            key_usage_critical: ku_critical,
+            spki_der: spki.raw.to_vec(),
+            key_algorithm: key_algorithm_name(spki),
+            signature_oid: c.signature_algorithm.algorithm.to_id_string(),
+            ip_sans: ips,
+            dns_sans: dns,
+        })
+    }
+
+    /// PEM text of this certificate.
+    pub fn to_pem(&self) -> String {
+        pemx::encode(pemx::CERTIFICATE, &self.der)
+    }
+
+    /// `sha256:<hex>` of the SubjectPublicKeyInfo: the SPKI pin `gen ca` writes.
+    pub fn spki_pin(&self) -> String {
+        format!("sha256:{}", super::sha256_hex(&self.spki_der))
+    }
+
+    /// SHA-256 fingerprint of the DER certificate, lowercase hex.
+    pub fn fingerprint(&self) -> String {
+        super::sha256_hex(&self.der)
+    }
+
+    /// Whether the EKU list is exactly `[clientAuth]`, the rule apid enforces on leaves.
+    pub fn eku_is_exactly_client_auth(&self) -> bool {
+        matches!(self.ext_key_usage.as_deref(), Some([only]) if only == EKU_CLIENT_AUTH)
+    }
+
+    /// Whether `now` falls inside the validity window.
+    pub fn is_valid_at(&self, now: OffsetDateTime) -> bool {
+        self.not_before <= now && now <= self.not_after
+    }
+
+    /// Verify this certificate's signature with `issuer`'s public key (x509-parser, ring).
+    ///
+    /// # Errors
+    /// [`PkiError::BadCertificate`] when the signature does not verify.
+    pub fn verify_signed_by(&self, issuer: &Certificate) -> Result<(), PkiError> {
+        let bad = |e: String| PkiError::BadCertificate(e);
+        let (_, c) = X509Certificate::from_der(&self.der).map_err(|e| bad(e.to_string()))?;
+        let (_, i) = X509Certificate::from_der(&issuer.der).map_err(|e| bad(e.to_string()))?;
+        c.verify_signature(Some(i.public_key()))
+            .map_err(|e| bad(format!("signature does not verify: {e}")))
+    }
+}
+
+fn ip_from_bytes(b: &[u8]) -> Option<IpAddr> {
+    match b.len() {
+        4 => <[u8; 4]>::try_from(b).ok().map(IpAddr::from),
+        16 => <[u8; 16]>::try_from(b).ok().map(IpAddr::from),
+        _ => None,
+    }
+}
+
+fn key_algorithm_name(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> String {
+    use x509_parser::public_key::PublicKey;
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => format!("RSA-{}", rsa.key_size()),
+        Ok(PublicKey::EC(_)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string());
+            match curve.as_deref() {
+                Some("1.2.840.10045.3.1.7") => "ECDSA P-256".into(),
+                Some("1.3.132.0.34") => "ECDSA P-384".into(),
+                Some(other) => format!("ECDSA {other}"),
+                None => "ECDSA".into(),
+            }
+        }
+        _ if spki.algorithm.algorithm.to_id_string() == "1.3.101.112" => "Ed25519".into(),
+        _ => spki.algorithm.algorithm.to_id_string(),
+    }
+}

@@ -1,0 +1,371 @@
+//! Private keys in the forms Talos writes and reads (`spec/pki.md` §1.2).
+//!
+//! - Ed25519: PKCS#8 **v1** (as Go writes; OpenSSL 3.0 refuses ring's v2), label `ED25519 PRIVATE KEY`.
+//! - ECDSA P-256: SEC1 `ECPrivateKey` with curve and public key, label `EC PRIVATE KEY`.
+//! - RSA: PKCS#1, label `RSA PRIVATE KEY` (4096 bits when generated).
+//!
+//! Key bytes live in `Zeroizing` buffers and are reached through `secret_*` accessors. Signing
+//! objects are built right before use and dropped after.
+
+use std::fmt;
+
+use der::{Decode, Encode};
+use ed25519_dalek::pkcs8::KeypairBytes;
+use pkcs8::{EncodePrivateKey, EncodePublicKey, PrivateKeyInfo};
+use zeroize::Zeroizing;
+
+use super::pem as pemx;
+use super::PkiError;
+
+/// Key algorithms Talos uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAlgorithm {
+    /// Ed25519 (the OS CA and API client certificates).
+    Ed25519,
+    /// ECDSA over P-256 (etcd, Kubernetes and aggregator CAs; old service-account keys).
+    EcdsaP256,
+    /// RSA (the service-account key from v1.7 on; `gen ca --rsa`).
+    Rsa,
+}
+
+/// A private key. The key material is zeroized on drop and never shown by `Debug`.
+pub struct PrivateKey {
+    alg: KeyAlgorithm,
+    /// Ed25519: the 32-byte seed; P-256: SEC1 DER; RSA: PKCS#1 DER.
+    der: Zeroizing<Vec<u8>>,
+}
+
+const OID_ED25519: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.3.101.112");
+const OID_EC: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_RSA: pkcs8::ObjectIdentifier =
+    pkcs8::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_P256: pkcs8::ObjectIdentifier =
+    pkcs8::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+
+fn crypto(e: impl fmt::Display) -> PkiError {
+    PkiError::Crypto(e.to_string())
+}
+
+/// SEC1 `ECPrivateKey` with the named curve and the public key, as Go's `MarshalECPrivateKey`.
+fn sec1_der(key: &p256::SecretKey) -> Result<Zeroizing<Vec<u8>>, PkiError> {
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+    let secret = Zeroizing::new(key.to_bytes().to_vec());
+    let public = key.public_key().to_encoded_point(false);
+    let ec = sec1::EcPrivateKey {
+        private_key: &secret,
+        parameters: Some(sec1::EcParameters::NamedCurve(OID_P256)),
+        public_key: Some(public.as_bytes()),
+    };
+    Ok(Zeroizing::new(ec.to_der()?))
+}
+
+fn bad(kind: &'static str) -> impl Fn(String) -> PkiError {
+    move |reason| PkiError::BadKey { kind, reason }
+}
+
+impl PrivateKey {
+    /// Generate a key of `alg` (RSA: 4096 bits, as Talos).
+    ///
+    /// # Errors
+    /// [`PkiError::Crypto`] if the random source or key generation fails.
+    pub fn generate(alg: KeyAlgorithm) -> Result<Self, PkiError> {
+        let der = match alg {
+            KeyAlgorithm::Ed25519 => {
+                let mut seed = Zeroizing::new(vec![0u8; 32]);
+                super::random_bytes(&mut seed)?;
+                seed
+            }
+            KeyAlgorithm::EcdsaP256 => {
+                let key = p256::SecretKey::random(&mut rand_core::OsRng);
+                sec1_der(&key)?
+            }
+            KeyAlgorithm::Rsa => {
+                use aws_lc_rs::encoding::AsDer;
+                let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa4096)
+                    .map_err(crypto)?;
+                let pkcs8 = pair.as_der().map_err(crypto)?;
+                let info = PrivateKeyInfo::from_der(pkcs8.as_ref()).map_err(crypto)?;
+                Zeroizing::new(info.private_key.to_vec())
+            }
+        };
+        Ok(PrivateKey { alg, der })
+    }
+
+    /// Read a key from PEM as Talos's bundle loader does (`C:x509/certificate_key.go:201-218`): the
+    /// first block; `RSA PRIVATE KEY` (PKCS#1), `EC PRIVATE KEY` (SEC1), `ED25519 PRIVATE KEY`
+    /// (PKCS#8 Ed25519) or `PRIVATE KEY` (PKCS#8 of any of the three).
+    ///
+    /// # Errors
+    /// [`PkiError::NoPem`], [`PkiError::UnsupportedKeyType`] or [`PkiError::BadKey`].
+    pub fn from_pem(text: &[u8]) -> Result<Self, PkiError> {
+        let (label, der) = pemx::decode_first(text)?;
+        match label.as_str() {
+            pemx::RSA_PRIVATE_KEY => Self::from_pkcs1_der(&der),
+            pemx::EC_PRIVATE_KEY => Self::from_sec1_der(&der),
+            pemx::ED25519_PRIVATE_KEY => {
+                let key = Self::from_pkcs8_der(&der)?;
+                if key.alg != KeyAlgorithm::Ed25519 {
+                    return Err(PkiError::BadKey {
+                        kind: "Ed25519",
+                        reason: "the PKCS#8 key is not an Ed25519 key".into(),
+                    });
+                }
+                Ok(key)
+            }
+            pemx::PRIVATE_KEY => Self::from_pkcs8_der(&der),
+            other => Err(PkiError::UnsupportedKeyType(other.to_string())),
+        }
+    }
+
+    /// Read a PKCS#8 key whatever its PEM label, as `talosctl gen csr`/`gen crt` do.
+    ///
+    /// # Errors
+    /// [`PkiError::NoPem`] or [`PkiError::BadKey`].
+    pub fn from_pkcs8_pem_any_label(text: &[u8]) -> Result<Self, PkiError> {
+        let (_, der) = pemx::decode_first(text)?;
+        Self::from_pkcs8_der(&der)
+    }
+
+    fn from_pkcs1_der(der: &[u8]) -> Result<Self, PkiError> {
+        aws_lc_rs::rsa::KeyPair::from_der(der).map_err(|e| bad("RSA")(e.to_string()))?;
+        Ok(PrivateKey {
+            alg: KeyAlgorithm::Rsa,
+            der: Zeroizing::new(der.to_vec()),
+        })
+    }
+
+    fn from_sec1_der(der: &[u8]) -> Result<Self, PkiError> {
+        let parsed = sec1::EcPrivateKey::from_der(der).map_err(|e| bad("EC")(e.to_string()))?;
+        let curve = parsed.parameters.and_then(|p| p.named_curve());
+        if curve.is_some_and(|c| c != OID_P256) {
+            return Err(bad("EC")("only P-256 keys are supported".into()));
+        }
+        // Re-encode with curve and public key so later signing has everything.
+        let key = p256::SecretKey::from_slice(parsed.private_key)
+            .map_err(|e| bad("EC")(e.to_string()))?;
+        Ok(PrivateKey {
+            alg: KeyAlgorithm::EcdsaP256,
+            der: sec1_der(&key)?,
+        })
+    }
+
+    fn from_pkcs8_der(der: &[u8]) -> Result<Self, PkiError> {
+        let info = PrivateKeyInfo::from_der(der).map_err(|e| bad("PKCS#8")(e.to_string()))?;
+        let oid = info.algorithm.oid;
+        if oid == OID_ED25519 {
+            let kp = KeypairBytes::try_from(info).map_err(|e| bad("Ed25519")(e.to_string()))?;
+            Ok(PrivateKey {
+                alg: KeyAlgorithm::Ed25519,
+                der: Zeroizing::new(kp.secret_key.to_vec()),
+            })
+        } else if oid == OID_EC {
+            Self::from_sec1_der(info.private_key)
+        } else if oid == OID_RSA {
+            Self::from_pkcs1_der(info.private_key)
+        } else {
+            Err(bad("PKCS#8")(format!("unsupported algorithm {oid}")))
+        }
+    }
+
+    /// The algorithm.
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        self.alg
+    }
+
+    /// Ed25519 seed / SEC1 DER / PKCS#1 DER. Callers must not let it escape into logs or errors.
+    pub fn secret_raw(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// PEM in Talos's form (see the module docs); zeroized on drop.
+    ///
+    /// # Errors
+    /// [`PkiError::Encoding`] (internal).
+    pub fn to_pem(&self) -> Result<Zeroizing<String>, PkiError> {
+        Ok(match self.alg {
+            KeyAlgorithm::Ed25519 => {
+                pemx::encode_secret(pemx::ED25519_PRIVATE_KEY, &self.secret_pkcs8_der()?)
+            }
+            KeyAlgorithm::EcdsaP256 => pemx::encode_secret(pemx::EC_PRIVATE_KEY, &self.der),
+            KeyAlgorithm::Rsa => pemx::encode_secret(pemx::RSA_PRIVATE_KEY, &self.der),
+        })
+    }
+
+    /// PKCS#8 v1 DER (OpenSSL 3.0 reads v1 only for Ed25519).
+    ///
+    /// # Errors
+    /// [`PkiError::Encoding`] (internal).
+    pub fn secret_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, PkiError> {
+        match self.alg {
+            KeyAlgorithm::Ed25519 => {
+                let seed: [u8; 32] = self
+                    .der
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| PkiError::Encoding("Ed25519 seed is not 32 bytes".into()))?;
+                let kp = KeypairBytes {
+                    secret_key: seed,
+                    public_key: None,
+                };
+                let doc = kp.to_pkcs8_der().map_err(crypto)?;
+                Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+            }
+            KeyAlgorithm::EcdsaP256 => {
+                let key = self.p256()?;
+                Ok(Zeroizing::new(
+                    key.to_pkcs8_der().map_err(crypto)?.as_bytes().to_vec(),
+                ))
+            }
+            KeyAlgorithm::Rsa => {
+                let algorithm = pkcs8::AlgorithmIdentifierRef {
+                    oid: OID_RSA,
+                    parameters: Some(der::asn1::AnyRef::NULL),
+                };
+                let info = PrivateKeyInfo::new(algorithm, &self.der);
+                Ok(Zeroizing::new(info.to_der()?))
+            }
+        }
+    }
+
+    fn p256(&self) -> Result<p256::SecretKey, PkiError> {
+        p256::SecretKey::from_sec1_der(&self.der).map_err(crypto)
+    }
+
+    fn ed25519(&self) -> Result<ed25519_dalek::SigningKey, PkiError> {
+        let seed: &[u8; 32] = self
+            .der
+            .as_slice()
+            .try_into()
+            .map_err(|_| PkiError::Encoding("Ed25519 seed is not 32 bytes".into()))?;
+        Ok(ed25519_dalek::SigningKey::from_bytes(seed))
+    }
+
+    fn rsa(&self) -> Result<aws_lc_rs::rsa::KeyPair, PkiError> {
+        aws_lc_rs::rsa::KeyPair::from_der(&self.der).map_err(crypto)
+    }
+
+    /// The SubjectPublicKeyInfo DER of the public half.
+    ///
+    /// # Errors
+    /// [`PkiError::Crypto`] (internal).
+    pub fn public_key_der(&self) -> Result<Vec<u8>, PkiError> {
+        match self.alg {
+            KeyAlgorithm::Ed25519 => Ok(self
+                .ed25519()?
+                .verifying_key()
+                .to_public_key_der()
+                .map_err(crypto)?
+                .into_vec()),
+            KeyAlgorithm::EcdsaP256 => Ok(self
+                .p256()?
+                .public_key()
+                .to_public_key_der()
+                .map_err(crypto)?
+                .into_vec()),
+            KeyAlgorithm::Rsa => {
+                use aws_lc_rs::encoding::AsDer;
+                use aws_lc_rs::signature::KeyPair;
+                let pair = self.rsa()?;
+                let spki = pair.public_key().as_der().map_err(crypto)?;
+                Ok(spki.as_ref().to_vec())
+            }
+        }
+    }
+
+    /// The signature algorithm Go pairs with this key: Ed25519, ecdsa-with-SHA256,
+    /// sha512WithRSAEncryption (`C:x509/csr.go`).
+    pub fn signature_algorithm(&self) -> spki::AlgorithmIdentifierOwned {
+        let (oid, null) = match self.alg {
+            KeyAlgorithm::Ed25519 => ("1.3.101.112", false),
+            KeyAlgorithm::EcdsaP256 => ("1.2.840.10045.4.3.2", false),
+            KeyAlgorithm::Rsa => ("1.2.840.113549.1.1.13", true),
+        };
+        spki::AlgorithmIdentifierOwned {
+            oid: spki::ObjectIdentifier::new_unwrap(oid),
+            parameters: null.then_some(der::Any::null()),
+        }
+    }
+
+    /// Sign `message` with [`Self::signature_algorithm`]; returns the signature as it goes in a
+    /// certificate's BIT STRING (ECDSA: DER `Ecdsa-Sig-Value`).
+    ///
+    /// # Errors
+    /// [`PkiError::Crypto`] if signing fails.
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, PkiError> {
+        match self.alg {
+            KeyAlgorithm::Ed25519 => {
+                use ed25519_dalek::Signer;
+                Ok(self.ed25519()?.sign(message).to_bytes().to_vec())
+            }
+            KeyAlgorithm::EcdsaP256 => {
+                use p256::ecdsa::signature::Signer;
+                let key = p256::ecdsa::SigningKey::from(self.p256()?);
+                let sig: p256::ecdsa::Signature = key.sign(message);
+                Ok(sig.to_der().as_bytes().to_vec())
+            }
+            KeyAlgorithm::Rsa => {
+                let pair = self.rsa()?;
+                let mut sig = vec![0u8; pair.public_modulus_len()];
+                pair.sign(
+                    &aws_lc_rs::signature::RSA_PKCS1_SHA512,
+                    &aws_lc_rs::rand::SystemRandom::new(),
+                    message,
+                    &mut sig,
+                )
+                .map_err(crypto)?;
+                Ok(sig)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateKey")
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ed25519_pem_is_pkcs8_v1_with_talos_label() {
+        let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+        let pem = key.to_pem().unwrap();
+        assert!(pem.starts_with("-----BEGIN ED25519 PRIVATE KEY-----\n"));
+        let der = key.secret_pkcs8_der().unwrap();
+        assert_eq!(der.len(), 48, "PKCS#8 v1 Ed25519 is 48 bytes, as Go writes");
+        let back = PrivateKey::from_pem(pem.as_bytes()).unwrap();
+        assert_eq!(back.secret_raw(), key.secret_raw());
+    }
+
+    #[test]
+    fn ec_pem_is_sec1_121_bytes() {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+        assert_eq!(key.secret_raw().len(), 121);
+        let pem = key.to_pem().unwrap();
+        assert!(pem.starts_with("-----BEGIN EC PRIVATE KEY-----\n"));
+        let back = PrivateKey::from_pem(pem.as_bytes()).unwrap();
+        assert_eq!(
+            back.public_key_der().unwrap(),
+            key.public_key_der().unwrap()
+        );
+    }
+
+    #[test]
+    fn unsupported_label_uses_go_message() {
+        let text = pemx::encode(pemx::CERTIFICATE, b"x");
+        let err = PrivateKey::from_pem(text.as_bytes()).unwrap_err();
+        assert_eq!(err.to_string(), "unsupported key type: \"CERTIFICATE\"");
+    }
+
+    #[test]
+    fn debug_never_shows_key_material() {
+        let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+        let dbg = format!("{key:?}");
+        assert_eq!(dbg, "PrivateKey { alg: Ed25519, .. }");
+    }
+}

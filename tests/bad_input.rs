@@ -1,0 +1,467 @@
+//! Bad input through the CLI: one clear line on stderr naming the file or field and what to do, a
+//! non-zero exit, and no new or changed file.
+
+mod common;
+
+use common::Env;
+
+/// A bundle made by talmint itself (valid until 10 years from now).
+fn bundle(env: &Env, name: &str) {
+    env.ok(&["gen", "secrets", "-o", name, "--talos-version", "v1.6"]);
+}
+
+fn edit_bundle(env: &Env, name: &str, edit: impl Fn(String) -> String) {
+    bundle(env, name);
+    let text = String::from_utf8(env.read(name)).unwrap();
+    env.write(name, edit(text));
+}
+
+fn replace_field(text: &str, section: &str, field: &str, value: &str) -> String {
+    // Replace `field:` inside the `section:` block (4-space YAML as talosctl writes).
+    let mut out = String::new();
+    let mut in_section = false;
+    for line in text.lines() {
+        if line.trim_end() == format!("    {section}:") {
+            in_section = true;
+        } else if in_section && line.starts_with(&format!("        {field}: ")) {
+            out.push_str(&format!("        {field}: {value}\n"));
+            in_section = false;
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn drop_section(text: &str, section: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.trim_end() == format!("    {section}:") {
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with("        ") {
+            continue;
+        }
+        skipping = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+struct Case {
+    name: &'static str,
+    setup: fn(&Env),
+    args: &'static [&'static str],
+    expect: &'static [&'static str],
+    code: i32,
+}
+
+fn ca_pair(env: &Env) {
+    env.ok(&["gen", "ca", "--organization", "talos"]);
+}
+
+fn client_pair(env: &Env) {
+    ca_pair(env);
+    env.ok(&["gen", "key", "--name", "leaf"]);
+    env.ok(&["gen", "csr", "--key", "leaf.key", "--ip", "10.0.0.1"]);
+    env.ok(&[
+        "gen", "crt", "--name", "leaf", "--ca", "talos", "--csr", "leaf.csr",
+    ]);
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "truncated base64 in the bundle",
+        setup: |env| {
+            edit_bundle(env, "s.yaml", |t| {
+                replace_field(&t, "os", "crt", "LS0tLS1CRUdJTiBDRVJU")
+            })
+        },
+        args: &["config", "new", "--with-secrets", "s.yaml"],
+        expect: &["s.yaml", "certs.os"],
+        code: 1,
+    },
+    Case {
+        name: "invalid base64 characters",
+        setup: |env| {
+            edit_bundle(env, "s.yaml", |t| {
+                replace_field(&t, "os", "key", "@@notbase64@@")
+            })
+        },
+        args: &["config", "new", "--with-secrets", "s.yaml"],
+        expect: &["s.yaml", "field certs.os.key", "base64"],
+        code: 1,
+    },
+    Case {
+        name: "bundle missing certs.os",
+        setup: |env| edit_bundle(env, "s.yaml", |t| drop_section(&t, "os")),
+        args: &["config", "new", "--with-secrets", "s.yaml"],
+        expect: &["s.yaml", "certs.os is required"],
+        code: 1,
+    },
+    Case {
+        name: "bundle with a certificate where the os key belongs",
+        setup: |env| {
+            edit_bundle(env, "s.yaml", |t| {
+                let crt = t
+                    .lines()
+                    .find(|l| l.starts_with("        crt: "))
+                    .unwrap()
+                    .trim_start_matches("        crt: ")
+                    .to_string();
+                replace_field(&t, "os", "key", &crt)
+            })
+        },
+        args: &["config", "new", "--with-secrets", "s.yaml"],
+        expect: &[
+            "s.yaml",
+            "certs.os is invalid: unsupported key type: \"CERTIFICATE\"",
+        ],
+        code: 1,
+    },
+    Case {
+        name: "empty bundle file",
+        setup: |env| drop(env.write("s.yaml", "")),
+        args: &["config", "new", "--with-secrets", "s.yaml"],
+        expect: &["s.yaml", "empty"],
+        code: 1,
+    },
+    Case {
+        name: "YAML that is not a bundle",
+        setup: |env| drop(env.write("s.yaml", "foo: bar\nlist: [1, 2]\n")),
+        args: &["config", "new", "--with-secrets", "s.yaml"],
+        expect: &["s.yaml", "not a secrets bundle"],
+        code: 1,
+    },
+    Case {
+        name: "text that is not YAML",
+        setup: |env| drop(env.write("s.yaml", "cluster: [unclosed\n\t: :")),
+        args: &["config", "new", "--with-secrets", "s.yaml"],
+        expect: &["s.yaml", "not a secrets bundle"],
+        code: 1,
+    },
+    Case {
+        name: "bundle file does not exist",
+        setup: |_| {},
+        args: &["config", "new", "--with-secrets", "missing.yaml"],
+        expect: &["missing.yaml", "No such file"],
+        code: 1,
+    },
+    Case {
+        name: "PEM of the wrong type as CA certificate",
+        setup: ca_pair,
+        args: &[
+            "config",
+            "new",
+            "--ca-crt",
+            "talos.key",
+            "--ca-key",
+            "talos.key",
+        ],
+        expect: &[
+            "talos.key",
+            "expected a PEM block of type \"CERTIFICATE\", found a private key",
+        ],
+        code: 1,
+    },
+    Case {
+        name: "CA key that does not match the certificate",
+        setup: |env| {
+            ca_pair(env);
+            env.ok(&["gen", "ca", "--organization", "other"]);
+        },
+        args: &[
+            "config",
+            "new",
+            "--ca-crt",
+            "talos.crt",
+            "--ca-key",
+            "other.key",
+        ],
+        expect: &["talos.crt", "other.key", "does not match"],
+        code: 1,
+    },
+    Case {
+        name: "CA certificate without the CA flag",
+        setup: client_pair,
+        args: &[
+            "config", "new", "--ca-crt", "leaf.crt", "--ca-key", "leaf.key",
+        ],
+        expect: &["leaf.crt", "not a CA"],
+        code: 1,
+    },
+    Case {
+        name: "expired CA",
+        setup: |env| {
+            env.ok(&[
+                "--now",
+                "2020-01-01T00:00:00Z",
+                "gen",
+                "ca",
+                "--organization",
+                "old",
+                "--hours",
+                "1",
+            ]);
+        },
+        args: &[
+            "config", "new", "--ca-crt", "old.crt", "--ca-key", "old.key",
+        ],
+        expect: &["old.crt", "not valid at", "2020-01-01T01:00:00Z"],
+        code: 1,
+    },
+    Case {
+        name: "unknown role",
+        setup: ca_pair,
+        args: &[
+            "config",
+            "new",
+            "--ca-crt",
+            "talos.crt",
+            "--ca-key",
+            "talos.key",
+            "--roles",
+            "os:admn",
+        ],
+        expect: &["unknown roles: os:admn"],
+        code: 1,
+    },
+    Case {
+        name: "TTL 0",
+        setup: ca_pair,
+        args: &[
+            "config",
+            "new",
+            "--ca-crt",
+            "talos.crt",
+            "--ca-key",
+            "talos.key",
+            "--crt-ttl",
+            "0",
+        ],
+        expect: &["--crt-ttl", "must be positive"],
+        code: 2,
+    },
+    Case {
+        name: "TTL -1h",
+        setup: ca_pair,
+        args: &[
+            "config",
+            "new",
+            "--ca-crt",
+            "talos.crt",
+            "--ca-key",
+            "talos.key",
+            "--crt-ttl",
+            "-1h",
+        ],
+        expect: &["--crt-ttl", "must be positive"],
+        code: 2,
+    },
+    Case {
+        name: "TTL abc",
+        setup: ca_pair,
+        args: &[
+            "config",
+            "new",
+            "--ca-crt",
+            "talos.crt",
+            "--ca-key",
+            "talos.key",
+            "--crt-ttl",
+            "abc",
+        ],
+        expect: &["--crt-ttl", "Go duration syntax"],
+        code: 2,
+    },
+    Case {
+        name: "TTL beyond the CA's expiry",
+        setup: |env| {
+            env.ok(&["gen", "ca", "--organization", "short", "--hours", "10"]);
+        },
+        args: &[
+            "config",
+            "new",
+            "--ca-crt",
+            "short.crt",
+            "--ca-key",
+            "short.key",
+            "--crt-ttl",
+            "11h",
+        ],
+        expect: &["runs past the CA's expiry at", "use a TTL of at most"],
+        code: 1,
+    },
+    Case {
+        name: "output file exists without --force",
+        setup: |env| {
+            ca_pair(env);
+            env.write("talosconfig", "context: keep\n");
+        },
+        args: &[
+            "config",
+            "new",
+            "--ca-crt",
+            "talos.crt",
+            "--ca-key",
+            "talos.key",
+        ],
+        expect: &[
+            "talosconfig file already exists: \"talosconfig\"",
+            "--force",
+        ],
+        code: 1,
+    },
+    Case {
+        name: "output directory cannot be written (parent is a file)",
+        setup: |env| {
+            ca_pair(env);
+            env.write("blocker", "x");
+        },
+        args: &[
+            "config",
+            "new",
+            "blocker/talosconfig",
+            "--ca-crt",
+            "talos.crt",
+            "--ca-key",
+            "talos.key",
+        ],
+        expect: &["blocker/talosconfig"],
+        code: 1,
+    },
+    Case {
+        name: "neither bundle nor CA given",
+        setup: |_| {},
+        args: &["config", "new"],
+        expect: &["--with-secrets"],
+        code: 2,
+    },
+    Case {
+        name: "--ca-crt without --ca-key",
+        setup: ca_pair,
+        args: &["config", "new", "--ca-crt", "talos.crt"],
+        expect: &["--ca-key"],
+        code: 2,
+    },
+    Case {
+        name: "gen secrets unknown contract",
+        setup: |_| {},
+        args: &["gen", "secrets", "--talos-version", "v9.9"],
+        expect: &["v9.9", "v1.0 to v1.15"],
+        code: 2,
+    },
+    Case {
+        name: "gen secrets malformed contract",
+        setup: |_| {},
+        args: &["gen", "secrets", "--talos-version", "latest"],
+        expect: &["invalid talos-version", "vX.Y"],
+        code: 2,
+    },
+    Case {
+        name: "gen secrets existing output",
+        setup: |env| drop(env.write("secrets.yaml", "keep")),
+        args: &["gen", "secrets"],
+        expect: &["file \"secrets.yaml\" already exists, use --force to overwrite"],
+        code: 1,
+    },
+    Case {
+        name: "gen secrets from a missing kubernetes PKI directory",
+        setup: |_| {},
+        args: &["gen", "secrets", "--from-kubernetes-pki", "nopki"],
+        expect: &["nopki/sa.key", "kubeadm PKI directory"],
+        code: 1,
+    },
+    Case {
+        name: "gen csr with a bad IP",
+        setup: |env| {
+            env.ok(&["gen", "key", "--name", "k"]);
+        },
+        args: &["gen", "csr", "--key", "k.key", "--ip", "10.0.0.300"],
+        expect: &["invalid IP", "10.0.0.300"],
+        code: 1,
+    },
+    Case {
+        name: "gen csr with a SEC1 key (talosctl needs PKCS#8)",
+        setup: |env| {
+            let key =
+                talmint::pki::PrivateKey::generate(talmint::pki::KeyAlgorithm::EcdsaP256).unwrap();
+            env.write("ec.key", key.to_pem().unwrap().as_bytes());
+        },
+        args: &["gen", "csr", "--key", "ec.key", "--ip", "10.0.0.1"],
+        expect: &["error parsing key ec.key"],
+        code: 1,
+    },
+    Case {
+        name: "gen crt with a certificate instead of a CSR",
+        setup: ca_pair,
+        args: &[
+            "gen",
+            "crt",
+            "--name",
+            "x",
+            "--ca",
+            "talos",
+            "--csr",
+            "talos.crt",
+        ],
+        expect: &["CSR talos.crt", "CERTIFICATE REQUEST"],
+        code: 1,
+    },
+    Case {
+        name: "gen crt with a missing CA",
+        setup: |_| {},
+        args: &[
+            "gen", "crt", "--name", "x", "--ca", "nothere", "--csr", "x.csr",
+        ],
+        expect: &["nothere.crt"],
+        code: 1,
+    },
+    Case {
+        name: "gen key over an existing key",
+        setup: |env| drop(env.write("admin.key", "keep")),
+        args: &["gen", "key", "--name", "admin"],
+        expect: &["file \"admin.key\" already exists"],
+        code: 1,
+    },
+    Case {
+        name: "gen ca over an existing certificate leaves no partial set",
+        setup: |env| drop(env.write("talos.sha256", "keep")),
+        args: &["gen", "ca", "--organization", "talos"],
+        expect: &["file \"talos.sha256\" already exists"],
+        code: 1,
+    },
+];
+
+#[test]
+fn bad_input_table_one_line_nonzero_exit_nothing_written() {
+    assert!(CASES.len() >= 25);
+    for case in CASES {
+        let env = Env::new();
+        (case.setup)(&env);
+        let before = env.tree_digest();
+        let out = env.run(case.args);
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(case.code), "{}: {err}", case.name);
+        assert_eq!(
+            err.lines().count(),
+            1,
+            "{}: not one line: {err:?}",
+            case.name
+        );
+        assert!(err.starts_with("error: "), "{}: {err}", case.name);
+        for needle in case.expect {
+            assert!(
+                err.contains(needle),
+                "{}: {needle:?} not in {err:?}",
+                case.name
+            );
+        }
+        assert!(common::stdout(&out).is_empty(), "{}", case.name);
+        assert_eq!(env.tree_digest(), before, "{}: files changed", case.name);
+    }
+}

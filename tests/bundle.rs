@@ -1,0 +1,316 @@
+//! B1–B6: the secrets bundle, loaded, validated, generated and imported as talosctl does.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+
+use base64::Engine;
+use common::Env;
+use talmint::bundle::SecretsBundle;
+use talmint::pki::{Certificate, KeyAlgorithm, PrivateKey};
+use time::Duration;
+
+fn b64(s: &str) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
+}
+
+fn load(path: &std::path::Path) -> SecretsBundle {
+    SecretsBundle::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn b1_fixture_bundles_load_with_every_field_and_validate() {
+    for rel in ["secrets/secrets.yaml", "stability/secrets.yaml"] {
+        let Some(path) = common::talos(rel) else {
+            return;
+        };
+        let b = load(&path);
+        b.validate().unwrap();
+        let c = b.cluster.as_ref().unwrap();
+        assert!(!c.id.is_empty() && !c.secret.is_empty(), "{rel}");
+        let s = b.secrets.as_ref().unwrap();
+        assert!(!s.bootstrap_token.is_empty() && !s.secretbox_encryption_secret.is_empty());
+        assert!(!b.trustd_info.as_ref().unwrap().token.is_empty());
+        let certs = b.certs.as_ref().unwrap();
+        for ck in [&certs.etcd, &certs.k8s, &certs.k8s_aggregator, &certs.os] {
+            let ck = ck.as_ref().unwrap();
+            Certificate::from_pem(&ck.crt).unwrap();
+            PrivateKey::from_pem(&ck.key).unwrap();
+        }
+        PrivateKey::from_pem(&certs.k8s_service_account.as_ref().unwrap().key).unwrap();
+        b.os_ca().unwrap();
+    }
+}
+
+#[test]
+fn b2_invalid_bundle_reports_all_six_errors() {
+    let Some(path) = common::talos("secrets/invalid-secrets.yaml") else {
+        return;
+    };
+    let err = load(&path).validate().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "6 errors occurred:\n\
+         \t* cluster.secret is required\n\
+         \t* one of [secrets.secretboxencryptionsecret, secrets.aescbcencryptionsecret] is required\n\
+         \t* trustdinfo is required\n\
+         \t* certs.etcd is invalid: failed to parse PEM block\n\
+         \t* certs.k8saggregator is required\n\
+         \t* certs.os is invalid: unsupported key type: \"CERTIFICATE\"\n\n"
+    );
+}
+
+#[test]
+fn b2_cli_rejects_invalid_bundle_naming_every_field_and_writes_nothing() {
+    let Some(path) = common::talos("secrets/invalid-secrets.yaml") else {
+        return;
+    };
+    let env = Env::new();
+    let before = env.tree_digest();
+    let out = env.run(&["config", "new", "--with-secrets", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(
+        err.starts_with("error: failed to load secrets bundle "),
+        "{err}"
+    );
+    for field in [
+        "cluster.secret",
+        "trustdinfo",
+        "certs.etcd",
+        "certs.k8saggregator",
+        "certs.os",
+    ] {
+        assert!(err.contains(field), "{field} missing in {err}");
+    }
+    assert_eq!(env.tree_digest(), before);
+}
+
+#[test]
+fn b3_loaded_bundles_reserialize_byte_identically() {
+    let Some(path) = common::talos("secrets/secrets.yaml") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_bytes_eq!(text.as_bytes(), load(&path).to_yaml().as_bytes());
+
+    let Some(path) = common::talos("stability/secrets.yaml") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Its first line is a `#` comment Talos does not emit.
+    let (first, rest) = text.split_once('\n').unwrap();
+    assert!(first.starts_with('#'));
+    assert_bytes_eq!(rest.as_bytes(), load(&path).to_yaml().as_bytes());
+}
+
+#[test]
+fn b4_fresh_bundle_matches_talos_profile() {
+    let env = Env::new();
+    env.ok(&["gen", "secrets"]);
+    let path = env.path("secrets.yaml");
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    let b = SecretsBundle::parse(&text).unwrap();
+    b.validate().unwrap();
+    // The file is exactly what our writer emits (4-space, talosctl order).
+    assert_eq!(text, *b.to_yaml());
+    let top: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(top, ["cluster:", "secrets:", "trustdinfo:", "certs:"]);
+
+    let certs = b.certs.as_ref().unwrap();
+    let pem_label = |bytes: &[u8]| pem::parse(bytes).unwrap().tag().to_string();
+    let os = certs.os.as_ref().unwrap();
+    assert_eq!(pem_label(&os.key), "ED25519 PRIVATE KEY");
+    assert_eq!(
+        PrivateKey::from_pem(&os.key).unwrap().algorithm(),
+        KeyAlgorithm::Ed25519
+    );
+    let mut not_before = None;
+    for (ck, subject) in [
+        (certs.etcd.as_ref().unwrap(), "O=etcd"),
+        (certs.k8s.as_ref().unwrap(), "O=kubernetes"),
+        (certs.k8s_aggregator.as_ref().unwrap(), ""),
+        (os, "O=talos"),
+    ] {
+        let c = Certificate::from_pem(&ck.crt).unwrap();
+        assert_eq!(c.subject, subject);
+        assert_eq!(c.subject_der, c.issuer_der);
+        assert!(c.is_ca && c.key_usage_critical);
+        assert_eq!(
+            c.key_usage.as_deref().unwrap(),
+            ["digitalSignature", "keyCertSign"]
+        );
+        assert_eq!(
+            c.ext_key_usage.as_deref().unwrap(),
+            ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]
+        );
+        assert!(c.subject_key_id.is_some() && c.authority_key_id.is_none());
+        assert_eq!(c.not_after - c.not_before, Duration::hours(87600));
+        assert_eq!(
+            *not_before.get_or_insert(c.not_before),
+            c.not_before,
+            "one shared NotBefore"
+        );
+        if subject != "O=talos" {
+            assert_eq!(pem_label(&ck.key), "EC PRIVATE KEY");
+            assert_eq!(c.key_algorithm, "ECDSA P-256");
+            assert_eq!(
+                pem::parse(&ck.key[..]).unwrap().contents().len(),
+                121,
+                "SEC1 with curve and public key"
+            );
+        }
+    }
+    let sa = &certs.k8s_service_account.as_ref().unwrap().key;
+    assert_eq!(pem_label(sa), "RSA PRIVATE KEY");
+    let rsa = PrivateKey::from_pem(sa).unwrap();
+    assert_eq!(rsa.algorithm(), KeyAlgorithm::Rsa);
+    let spki = rsa.public_key_der().unwrap();
+    assert!(
+        spki.len() > 540,
+        "RSA-4096 public key, got {} bytes",
+        spki.len()
+    );
+
+    let token_ok = |t: &str| {
+        let (a, b) = t.split_once('.').unwrap();
+        a.len() == 6
+            && b.len() == 16
+            && t.bytes()
+                .all(|c| c == b'.' || c.is_ascii_digit() || c.is_ascii_lowercase())
+    };
+    assert!(token_ok(&b.secrets.as_ref().unwrap().bootstrap_token));
+    assert!(token_ok(&b.trustd_info.as_ref().unwrap().token));
+    let cluster = b.cluster.as_ref().unwrap();
+    assert_eq!(b64(&cluster.id).len(), 32);
+    assert_eq!(b64(&cluster.secret).len(), 32);
+    assert_eq!(
+        b64(&b.secrets.as_ref().unwrap().secretbox_encryption_secret).len(),
+        32
+    );
+    assert!(b
+        .secrets
+        .as_ref()
+        .unwrap()
+        .aescbc_encryption_secret
+        .is_empty());
+
+    // No overwrite without --force, with talosctl's message; the file is unchanged.
+    let before = env.tree_digest();
+    let out = env.run(&["gen", "secrets"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        common::stderr(&out),
+        "error: file \"secrets.yaml\" already exists, use --force to overwrite\n"
+    );
+    assert_eq!(env.tree_digest(), before);
+    env.ok(&["gen", "secrets", "--force"]);
+    assert_ne!(env.tree_digest(), before);
+}
+
+#[test]
+fn b5_old_contracts_get_ecdsa_service_account_key_and_aescbc() {
+    let env = Env::new();
+    env.ok(&[
+        "gen",
+        "secrets",
+        "--talos-version",
+        "v1.6",
+        "-o",
+        "v16.yaml",
+    ]);
+    let b = SecretsBundle::parse(&String::from_utf8(env.read("v16.yaml")).unwrap()).unwrap();
+    let sa = &b
+        .certs
+        .as_ref()
+        .unwrap()
+        .k8s_service_account
+        .as_ref()
+        .unwrap()
+        .key;
+    assert_eq!(
+        PrivateKey::from_pem(sa).unwrap().algorithm(),
+        KeyAlgorithm::EcdsaP256
+    );
+    assert!(b
+        .secrets
+        .as_ref()
+        .unwrap()
+        .aescbc_encryption_secret
+        .is_empty());
+    // v1.6 ids are URL-safe base64 (Talos before 1.14).
+    assert!(!b.cluster.as_ref().unwrap().id.contains(['+', '/']));
+
+    env.ok(&[
+        "gen",
+        "secrets",
+        "--talos-version",
+        "v1.2",
+        "-o",
+        "v12.yaml",
+    ]);
+    let b = SecretsBundle::parse(&String::from_utf8(env.read("v12.yaml")).unwrap()).unwrap();
+    let s = b.secrets.as_ref().unwrap();
+    assert!(s.secretbox_encryption_secret.is_empty());
+    assert_eq!(b64(&s.aescbc_encryption_secret).len(), 32);
+    let text = String::from_utf8(env.read("v12.yaml")).unwrap();
+    assert!(text.contains("    aescbcencryptionsecret: ") && !text.contains("secretbox"));
+}
+
+#[test]
+fn b6_kubernetes_pki_import_keeps_the_files_verbatim() {
+    let Some(dir) = common::talos("kubernetes-pki") else {
+        return;
+    };
+    let env = Env::new();
+    env.ok(&[
+        "gen",
+        "secrets",
+        "--from-kubernetes-pki",
+        dir.to_str().unwrap(),
+        "-t",
+        "abcdef.0123456789abcdef",
+    ]);
+    let b = SecretsBundle::parse(&String::from_utf8(env.read("secrets.yaml")).unwrap()).unwrap();
+    b.validate().unwrap();
+    let read = |rel: &str| std::fs::read(dir.join(rel)).unwrap();
+    let certs = b.certs.as_ref().unwrap();
+    assert_eq!(certs.k8s.as_ref().unwrap().crt, read("ca.crt"));
+    assert_eq!(*certs.k8s.as_ref().unwrap().key, read("ca.key"));
+    assert_eq!(certs.etcd.as_ref().unwrap().crt, read("etcd/ca.crt"));
+    assert_eq!(*certs.etcd.as_ref().unwrap().key, read("etcd/ca.key"));
+    assert_eq!(
+        certs.k8s_aggregator.as_ref().unwrap().crt,
+        read("front-proxy-ca.crt")
+    );
+    assert_eq!(
+        *certs.k8s_aggregator.as_ref().unwrap().key,
+        read("front-proxy-ca.key")
+    );
+    assert_eq!(
+        *certs.k8s_service_account.as_ref().unwrap().key,
+        read("sa.key")
+    );
+    assert_eq!(
+        b.secrets.as_ref().unwrap().bootstrap_token.as_str(),
+        "abcdef.0123456789abcdef"
+    );
+    // The OS CA and the other secrets were generated.
+    assert!(certs.os.is_some() && !b.trustd_info.as_ref().unwrap().token.is_empty());
+}
+
+#[test]
+fn gen_secrets_to_stdout_writes_no_file() {
+    let env = Env::new();
+    let out = env.ok(&["gen", "secrets", "-o", "-"]);
+    let text = common::stdout(&out);
+    SecretsBundle::parse(&text).unwrap().validate().unwrap();
+    assert!(env
+        .tree_digest()
+        .keys()
+        .all(|p| !p.ends_with("secrets.yaml")));
+}

@@ -1,0 +1,105 @@
+//! No private key reaches `Debug`, `Display` or an error message.
+
+mod common;
+
+use base64::Engine;
+use talmint::bundle::SecretsBundle;
+use talmint::contract::VersionContract;
+use talmint::pki::{CaKeyPair, KeyAlgorithm, PrivateKey, Profile, Ttl};
+use talmint::talosconfig::{Config, Context};
+use time::OffsetDateTime;
+
+/// Every way a key could show up: PEM armour, base64 of the PEM, base64 of the raw key bytes.
+fn assert_clean(text: &str, keys: &[&PrivateKey]) {
+    assert!(!text.contains("PRIVATE KEY"), "PEM armour leaked: {text}");
+    for key in keys {
+        let pem = key.to_pem().unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        for needle in [
+            b64.encode(pem.as_bytes()),
+            b64.encode(key.secret_raw()),
+            b64.encode(&*key.secret_pkcs8_der().unwrap()),
+        ] {
+            let probe = &needle[..needle.len().min(24)];
+            assert!(!text.contains(probe), "key material leaked: {text}");
+        }
+        let hex: String = key
+            .secret_raw()
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(
+            !text.to_lowercase().contains(&hex),
+            "key hex leaked: {text}"
+        );
+    }
+}
+
+#[test]
+fn debug_of_every_secret_holding_type_omits_key_material() {
+    let now = OffsetDateTime::now_utc();
+    let bundle = SecretsBundle::generate(VersionContract::new(1, 6), now).unwrap();
+    let ca = bundle.os_ca().unwrap();
+    let issued = ca
+        .issue_client(&"os:admin".parse().unwrap(), now, Ttl::from_hours(1))
+        .unwrap();
+    let client_key = issued.key.as_ref().unwrap();
+    let ctx = Context {
+        key: zeroize::Zeroizing::new(client_key.to_pem().unwrap().to_string()),
+        ..Context::default()
+    };
+    let config = Config {
+        context: "x".into(),
+        contexts: vec![("x".into(), ctx.clone())],
+    };
+    let texts = [
+        format!("{bundle:?}"),
+        format!("{ca:?}"),
+        format!("{issued:?}"),
+        format!("{client_key:?}"),
+        format!("{ctx:?}"),
+        format!("{config:?}"),
+    ];
+    for t in &texts {
+        assert_clean(t, &[client_key, ca.key()]);
+    }
+    let ec =
+        PrivateKey::from_pem(&bundle.certs.as_ref().unwrap().etcd.as_ref().unwrap().key).unwrap();
+    assert_clean(&format!("{ec:?}"), &[&ec]);
+}
+
+#[test]
+fn errors_about_keys_name_the_problem_never_the_key() {
+    let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let pem = key.to_pem().unwrap();
+    // A key where a certificate belongs.
+    let err = talmint::pki::Certificate::from_pem(pem.as_bytes()).unwrap_err();
+    assert_clean(&format!("{err} {err:?}"), &[&key]);
+    // A key that does not match its certificate.
+    let ca = CaKeyPair::generate(
+        &Profile::ca("talos"),
+        KeyAlgorithm::Ed25519,
+        OffsetDateTime::now_utc(),
+        Ttl::from_hours(1),
+    )
+    .unwrap();
+    let err = CaKeyPair::from_pem(ca.cert_pem().as_bytes(), pem.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the private key does not match the certificate's public key"
+    );
+    assert_clean(&format!("{err} {err:?}"), &[&key, ca.key()]);
+    // A corrupted key.
+    let mut bad = pem.to_string();
+    bad.insert_str(40, "AAAA");
+    if let Err(err) = PrivateKey::from_pem(bad.as_bytes()) {
+        assert_clean(&format!("{err} {err:?}"), &[&key]);
+    }
+    // A bundle whose os.key holds garbage base64.
+    let text =
+        "cluster:\n    id: a\n    secret: b\ncerts:\n    os:\n        crt: x\n        key: '!!!'\n";
+    let err = SecretsBundle::parse(text).unwrap_err();
+    assert!(err.to_string().contains("certs.os"), "{err}");
+    assert!(!err.to_string().contains("!!!"));
+}
