@@ -62,6 +62,12 @@ pub enum StoreError {
     /// Writing failed.
     #[error("error writing config: {0}")]
     Write(WriteError),
+    /// The YAML about to be written does not read back as the same config: a writer bug.
+    #[error(
+        "error writing config: {0}: the new contents would not read back as the same config, so \
+         nothing was written (a talmint bug: please report it)"
+    )]
+    RoundTrip(String),
 }
 
 impl ConfigPath {
@@ -213,7 +219,7 @@ fn parse_at(path: &Path, text: &str) -> Result<Config, StoreError> {
 /// winning the race is fine.
 fn ensure(path: &Path) -> Result<(), StoreError> {
     create_parent(path)?;
-    let empty = Config::empty().to_yaml();
+    let empty = checked_yaml(path, &Config::empty())?;
     match fsx::write(path, empty.as_bytes(), FILE_MODE, Clobber::Refuse) {
         Ok(()) | Err(WriteError::Exists(_)) => Ok(()),
         Err(e) => Err(StoreError::Write(e)),
@@ -231,8 +237,50 @@ fn create_parent(path: &Path) -> Result<(), StoreError> {
 
 fn write_locked(real: &Path, config: &Config) -> Result<(), StoreError> {
     let mode = fsx::existing_mode(real).unwrap_or(FILE_MODE);
-    let bytes = config.to_yaml();
+    let bytes = checked_yaml(real, config)?;
     fsx::write(real, bytes.as_bytes(), mode, Clobber::Replace).map_err(StoreError::Write)
+}
+
+/// The bytes for `config`, checked to read back as the same config before anything is written:
+/// a talosconfig is often the only copy of a credential, so a writer bug must fail the command,
+/// never damage the file.
+fn checked_yaml(path: &Path, config: &Config) -> Result<Zeroizing<String>, StoreError> {
+    let bytes = config.to_yaml();
+    match Config::parse(&bytes) {
+        Ok(back) if same_config(&back, config) => Ok(bytes),
+        _ => Err(StoreError::RoundTrip(path.display().to_string())),
+    }
+}
+
+/// Whether two configs hold the same current context and the same contexts (in any order).
+fn same_config(a: &Config, b: &Config) -> bool {
+    a.context == b.context
+        && a.contexts.len() == b.contexts.len()
+        && a.contexts
+            .iter()
+            .all(|(name, x)| b.get(name).is_some_and(|y| same_context(x, y)))
+}
+
+fn same_context(x: &super::Context, y: &super::Context) -> bool {
+    // An `auth:` with neither member is written as `auth: {}` and read back as no auth.
+    type AuthView<'a> = Option<(Option<(&'a str, &'a str)>, Option<&'a str>)>;
+    fn auth(c: &super::Context) -> AuthView<'_> {
+        c.auth
+            .as_ref()
+            .filter(|a| a.basic.is_some() || a.siderov1.is_some())
+            .map(|a| {
+                let basic = a.basic.as_ref().map(|(u, p)| (u.as_str(), p.as_str()));
+                (basic, a.siderov1.as_deref())
+            })
+    }
+    x.endpoints == y.endpoints
+        && x.nodes == y.nodes
+        && x.ca == y.ca
+        && x.crt == y.crt
+        && *x.key == *y.key
+        && auth(x) == auth(y)
+        && x.cluster == y.cluster
+        && x.proxy_url == y.proxy_url
 }
 
 /// The file a symlinked talosconfig points to: talosctl's `os.WriteFile` writes through links,
@@ -256,6 +304,26 @@ mod tests {
         assert_eq!(go_io_reason(&e), "no such file or directory");
         let e = io::Error::from_raw_os_error(13);
         assert_eq!(go_io_reason(&e), "permission denied");
+    }
+
+    #[test]
+    fn round_trip_check_compares_every_field_in_any_order() {
+        let text =
+            "context: a\ncontexts:\n  b:\n    endpoints: [y]\n  a:\n    endpoints: [x]\n    \
+                    proxy-url: direct\n    auth: {basic: {username: u, password: p}}\n";
+        let a = Config::parse(text).unwrap();
+        let mut b = Config::parse(text).unwrap();
+        b.contexts.reverse();
+        assert!(same_config(&a, &b));
+        b.get_mut("a").unwrap().auth = None;
+        assert!(!same_config(&a, &b));
+        let mut c = Config::parse(text).unwrap();
+        c.get_mut("b").unwrap().endpoints.push("z".into());
+        assert!(!same_config(&a, &c));
+        // `auth: {}` reads back as no auth at all.
+        let mut d = Config::parse(text).unwrap();
+        d.get_mut("b").unwrap().auth = Some(crate::talosconfig::Auth::default());
+        assert!(same_config(&a, &d));
     }
 
     #[test]

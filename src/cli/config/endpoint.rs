@@ -13,14 +13,14 @@ use super::{Ctx, Global};
 pub struct Args {
     /// Endpoints to set; they replace the context's list (surrounding spaces are trimmed)
     #[arg(required = true, value_name = "ENDPOINT")]
-    pub endpoints: Vec<String>,
+    pub endpoint_list: Vec<String>,
 }
 
 /// Run `config endpoint`.
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     let target = global.target(ctx)?;
     let endpoints: Vec<String> = args
-        .endpoints
+        .endpoint_list
         .iter()
         .map(|e| e.trim().to_string())
         .collect();

@@ -13,13 +13,17 @@ use super::{Ctx, Global};
 pub struct Args {
     /// Nodes to set; they replace the context's list (none clears it)
     #[arg(value_name = "NODE")]
-    pub nodes: Vec<String>,
+    pub node_list: Vec<String>,
 }
 
 /// Run `config node`.
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     let target = global.target(ctx)?;
-    let nodes: Vec<String> = args.nodes.iter().map(|n| n.trim().to_string()).collect();
+    let nodes: Vec<String> = args
+        .node_list
+        .iter()
+        .map(|n| n.trim().to_string())
+        .collect();
     talosconfig::update(&target, |config| -> anyhow::Result<()> {
         config.selected_mut(global.context())?.1.nodes = nodes;
         Ok(())
