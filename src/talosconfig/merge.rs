@@ -308,6 +308,40 @@ mod tests {
         assert_eq!(c.context, "x");
     }
 
+    proptest::proptest! {
+        /// Property: with rename, every target context survives unchanged, every incoming context
+        /// is present under its own or a suffixed name, and the renames say which.
+        #[test]
+        fn merge_with_rename_never_loses_a_context(
+            target in proptest::collection::btree_set("[ab](-[0-9]{1,2})?", 0..6),
+            incoming in proptest::collection::btree_set("[ab](-[0-9]{1,2})?", 0..6),
+        ) {
+            let t: Vec<&str> = target.iter().map(String::as_str).collect();
+            let i: Vec<&str> = incoming.iter().map(String::as_str).collect();
+            let before = cfg("", &t);
+            let mut merged = before.clone();
+            let report = merged.merge(cfg("", &i), OnConflict::Rename).unwrap();
+            proptest::prop_assert_eq!(merged.contexts.len(), t.len() + i.len());
+            for name in &t {
+                proptest::prop_assert_eq!(
+                    &merged.get(name).unwrap().endpoints,
+                    &before.get(name).unwrap().endpoints
+                );
+            }
+            for name in &i {
+                let to = report
+                    .renamed
+                    .iter()
+                    .find(|(from, _)| from == name)
+                    .map_or(name.to_string(), |(_, to)| to.clone());
+                proptest::prop_assert_eq!(
+                    &merged.get(&to).unwrap().endpoints,
+                    &vec![format!("{name}.example")]
+                );
+            }
+        }
+    }
+
     #[test]
     fn policy_parses_and_rejects_unknown() {
         assert_eq!(
