@@ -8,7 +8,6 @@ use talmint::fsx::{self, Clobber};
 use super::Ctx;
 
 /// `--force` as a clobber policy.
-#[allow(dead_code, reason = "used by the gen commands, which are not wired yet")]
 pub fn clobber(force: bool) -> Clobber {
     if force {
         Clobber::Replace
@@ -18,7 +17,6 @@ pub fn clobber(force: bool) -> Clobber {
 }
 
 /// Write `bytes` to `path`, or to stdout when `path` is `-`.
-#[allow(dead_code, reason = "used by the gen commands, which are not wired yet")]
 pub fn write(ctx: &Ctx, path: &Path, bytes: &[u8], mode: u32, force: bool) -> anyhow::Result<()> {
     if path.as_os_str() == "-" {
         return ctx.stdout(bytes);

@@ -2,7 +2,7 @@
 
 /// A YAML value. Mappings keep their entries in the order given: struct-like mappings list fields in
 /// declaration order; map-like ones are sorted in go-yaml natural key order, as go-yaml sorts Go maps.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Node {
     /// `null`.
     Null,
@@ -10,7 +10,10 @@ pub enum Node {
     Bool(bool),
     /// An integer.
     Int(i64),
-    /// A string; the emitter picks plain, double-quoted or literal-block style.
+    /// A floating-point number, written as Go's `strconv.FormatFloat(f, 'g', -1, 64)`
+    /// (`.inf`, `-.inf`, `.nan` for the special values).
+    Float(f64),
+    /// A string; the emitter picks plain, quoted or literal-block style.
     Str(String),
     /// A sequence (`[]` when empty).
     Seq(Vec<Node>),
@@ -50,3 +53,22 @@ impl Node {
         }
     }
 }
+
+/// Structural equality; floats compare by bit pattern, so a tree always equals itself (even with
+/// a NaN inside) and `Eq` holds.
+impl PartialEq for Node {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Node::Null, Node::Null) => true,
+            (Node::Bool(a), Node::Bool(b)) => a == b,
+            (Node::Int(a), Node::Int(b)) => a == b,
+            (Node::Float(a), Node::Float(b)) => a.to_bits() == b.to_bits(),
+            (Node::Str(a), Node::Str(b)) => a == b,
+            (Node::Seq(a), Node::Seq(b)) => a == b,
+            (Node::Map(a), Node::Map(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Node {}
