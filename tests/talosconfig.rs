@@ -1034,3 +1034,37 @@ fn every_config_subcommand_accepts_the_global_flags() {
         env.ok(&args);
     }
 }
+
+#[test]
+fn parse_errors_name_the_place_but_never_echo_a_value() {
+    let env = Env::new();
+    let secret = "LS0tLS1CRUdJTiBFRDI1NTE5IFBSSVZBVEUgS0VZLS0tLS0K";
+    for (file, text, expected) in [
+        (
+            "value-as-context",
+            format!("context: a\ncontexts:\n  a: \"{secret}\"\n"),
+            "contexts.\"a\": invalid type: string (value hidden), expected a context mapping",
+        ),
+        (
+            "not-a-mapping",
+            format!("{secret}\n"),
+            "invalid type: string (value hidden), expected a talosconfig mapping",
+        ),
+        (
+            "key-as-number",
+            "contexts:\n  a:\n    key: 123456\n".to_string(),
+            "contexts.\"a\": invalid type: integer (value hidden), expected a string",
+        ),
+    ] {
+        env.write(file, &text);
+        let out = env.run(&["config", "info", "--talosconfig", file]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert_eq!(
+            err,
+            format!("error: error reading config: {file}: not a talosconfig: {expected}\n")
+        );
+        assert!(!err.contains(secret) && !err.contains("123456"), "{err}");
+        assert_eq!(env.read(file), text.as_bytes());
+    }
+}

@@ -98,17 +98,18 @@ impl std::str::FromStr for Format {
 }
 
 impl Info {
-    /// Collect the info of the context `selected` (or the current one) of the talosconfig `text`.
+    /// Collect the info of the context `selected` (or the current one) of `config`, which was
+    /// parsed from `text` (the text tells Go's nil lists from empty ones).
     ///
     /// # Errors
     /// [`InfoError::Context`] for a missing or unset context (talosctl's messages, checked as
     /// `openConfigAndContext` does), the certificate errors for an unreadable `crt`.
     pub fn collect(
+        config: &Config,
         text: &str,
         selected: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<Self, InfoError> {
-        let config = Config::parse(text)?;
         let (name, ctx) = config.selected(selected)?;
         let (nodes_nil, endpoints_nil) = nil_lists(text, name);
         let mut info = Info {
@@ -346,6 +347,10 @@ mod tests {
 
     use super::*;
 
+    fn collect(text: &str, selected: Option<&str>, now: OffsetDateTime) -> Result<Info, InfoError> {
+        Info::collect(&Config::parse(text)?, text, selected, now)
+    }
+
     #[test]
     fn rel_time_buckets_match_go_humanize() {
         let now = datetime!(2021-07-05 22:06:42 UTC);
@@ -388,7 +393,7 @@ mod tests {
     #[test]
     fn info_text_omits_roles_and_expiry_without_a_certificate() {
         let text = "context: a\ncontexts:\n    a:\n        endpoints: []\n";
-        let info = Info::collect(text, None, datetime!(2021-07-05 22:06:42 UTC)).unwrap();
+        let info = collect(text, None, datetime!(2021-07-05 22:06:42 UTC)).unwrap();
         assert_eq!(
             info.to_text(),
             "Current context:     a\nNodes:               not defined\n\
@@ -400,14 +405,14 @@ mod tests {
     fn json_nil_lists_follow_go() {
         // `endpoints: []` is a non-nil empty slice, missing `nodes` is nil, no cert: no roles.
         let text = "context: a\ncontexts:\n    a:\n        endpoints: []\n";
-        let info = Info::collect(text, None, datetime!(2021-07-05 22:06:42 UTC)).unwrap();
+        let info = collect(text, None, datetime!(2021-07-05 22:06:42 UTC)).unwrap();
         assert_eq!(
             info.to_json(),
             "{\n  \"context\": \"a\",\n  \"nodes\": null,\n  \"endpoints\": [],\n  \
              \"roles\": null,\n  \"certTTL\": \"\",\n  \"certNotAfter\": \"\"\n}\n"
         );
         let text = "context: a\ncontexts:\n  a:\n    target: t\n    nodes: [\"<n>\", m]\n";
-        let info = Info::collect(text, None, datetime!(2021-07-05 22:06:42 UTC)).unwrap();
+        let info = collect(text, None, datetime!(2021-07-05 22:06:42 UTC)).unwrap();
         assert_eq!(
             info.to_json(),
             "{\n  \"context\": \"a\",\n  \"nodes\": [\n    \"\\u003cn\\u003e\",\n    \"m\"\n  ],\n  \
@@ -425,7 +430,7 @@ mod tests {
     #[test]
     fn crt_that_is_not_pem_is_talosctls_message() {
         let text = "context: a\ncontexts:\n  a:\n    crt: aGVsbG8=\n";
-        let err = Info::collect(text, None, OffsetDateTime::UNIX_EPOCH).unwrap_err();
+        let err = collect(text, None, OffsetDateTime::UNIX_EPOCH).unwrap_err();
         assert_eq!(err.to_string(), "error decoding PEM");
     }
 }

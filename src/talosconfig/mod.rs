@@ -172,7 +172,7 @@ impl Config {
     /// [`ConfigError::Parse`] when the text is not YAML of the talosconfig shape.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
         let raw: Option<RawConfig> =
-            serde_yaml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
+            serde_yaml::from_str(text).map_err(|e| ConfigError::Parse(parse_reason(&e)))?;
         let raw = raw.unwrap_or_default();
         let mut contexts = Vec::new();
         for (name, value) in raw.contexts.unwrap_or_default() {
@@ -180,10 +180,15 @@ impl Config {
                 serde_yaml::Value::String(s) => s,
                 other => serde_yaml::to_string(&other)
                     .map(|s| s.trim_end().to_string())
-                    .map_err(|e| ConfigError::Parse(e.to_string()))?,
+                    .map_err(|e| ConfigError::Parse(parse_reason(&e)))?,
             };
-            let rc: Option<RawContext> = serde_yaml::from_value(value)
-                .map_err(|e| ConfigError::Parse(format!("contexts.{name}: {e}")))?;
+            let rc: Option<RawContext> = serde_yaml::from_value(value).map_err(|e| {
+                ConfigError::Parse(format!(
+                    "contexts.{}: {}",
+                    go_quote(&name),
+                    parse_reason(&e)
+                ))
+            })?;
             contexts.push((name, Context::from_raw(rc.unwrap_or_default())));
         }
         Ok(Config {
@@ -402,6 +407,45 @@ impl Context {
         }
         Node::Map(m)
     }
+}
+
+/// serde_yaml's message without the offending value (it may be key material pasted in the wrong
+/// place) and without our private type names.
+fn parse_reason(err: &serde_yaml::Error) -> String {
+    let text = err
+        .to_string()
+        .replace("struct RawConfig", "a talosconfig mapping")
+        .replace("struct RawContext", "a context mapping")
+        .replace("struct RawAuth", "an auth mapping")
+        .replace("struct RawBasic", "a basic auth mapping")
+        .replace("struct RawSiderov1", "a siderov1 mapping");
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            // serde quotes string values as "…" (with \" escapes) and other scalars as `…`.
+            '"' => {
+                let mut escaped = false;
+                for q in chars.by_ref() {
+                    if q == '"' && !escaped {
+                        break;
+                    }
+                    escaped = q == '\\' && !escaped;
+                }
+                out.push_str("(value hidden)");
+            }
+            '`' => {
+                for q in chars.by_ref() {
+                    if q == '`' {
+                        break;
+                    }
+                }
+                out.push_str("(value hidden)");
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Quote `s` as Go's `%q` / `strconv.Quote` does, for messages that must match talosctl's byte

@@ -99,8 +99,17 @@ pub fn load_text(target: &ConfigPath) -> Result<Zeroizing<String>, StoreError> {
 /// # Errors
 /// As [`load_text`], and [`StoreError::Parse`] when the file is not a talosconfig.
 pub fn load(target: &ConfigPath) -> Result<Config, StoreError> {
+    load_with_text(target).map(|(config, _)| config)
+}
+
+/// [`load`], also returning the file's text (which `config info` inspects for nil lists).
+///
+/// # Errors
+/// As [`load`].
+pub fn load_with_text(target: &ConfigPath) -> Result<(Config, Zeroizing<String>), StoreError> {
     let text = load_text(target)?;
-    parse_at(&target.path, &text)
+    let config = parse_at(&target.path, &text)?;
+    Ok((config, text))
 }
 
 /// Read an existing talosconfig without creating anything (a `merge` source: talosctl would

@@ -18,8 +18,8 @@ pub struct Args {
 
 /// Run `config info`.
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
-    let text = talosconfig::store::load_text(&global.target(ctx)?)?;
-    let info = Info::collect(&text, global.context(), ctx.now())?;
+    let (config, text) = talosconfig::store::load_with_text(&global.target(ctx)?)?;
+    let info = Info::collect(&config, &text, global.context(), ctx.now())?;
     let format = args.output.parse()?;
     ctx.stdout(info.render(format).as_bytes())
 }
