@@ -1068,3 +1068,12 @@ fn parse_errors_name_the_place_but_never_echo_a_value() {
         assert_eq!(env.read(file), text.as_bytes());
     }
 }
+
+#[test]
+fn merge_help_says_talosctls_order_is_random_and_ours_is_fixed() {
+    let env = Env::new();
+    let help = stdout(&env.ok(&["config", "merge", "--help"]));
+    assert!(help.contains("go-yaml natural order"), "{help}");
+    assert!(help.contains("random map order"), "{help}");
+    assert!(help.contains("--on-conflict"), "{help}");
+}

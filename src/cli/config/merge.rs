@@ -9,21 +9,9 @@ use super::{Ctx, Global};
 
 /// `config merge` arguments.
 #[derive(clap::Args, Debug)]
-#[command(
-    long_about = "Merge additional contexts from another client configuration file.
-
-Contexts with the same name are renamed while merging configs (name-1, name-2, ...; one
-`renamed talosconfig context \"a\" -> \"a-1\"` line each on stderr), unless --on-conflict says
-otherwise. When the merged file has a current context, it becomes the current context.
-
-The merged file's contexts are taken in go-yaml natural order (prod-2 before prod-10), so the
-result is always the same. talosctl takes them in Go's random map order: when the merged file
-itself holds colliding names (a and a-1, both already present), talosctl's renames vary from run
-to run. A file that does not exist is an error (talosctl silently creates it and merges nothing).",
-    after_help = "EXAMPLES:
+#[command(after_help = "EXAMPLES:
   talmint config merge ./talosconfig
-  talmint config merge renewed.talosconfig --on-conflict overwrite"
-)]
+  talmint config merge renewed.talosconfig --on-conflict overwrite")]
 pub struct Args {
     /// The talosconfig to merge in
     #[arg(value_name = "FROM")]

@@ -72,6 +72,10 @@ pub enum Command {
     #[command(visible_alias = "nodes")]
     Node(node::Args),
     /// Set the proxy URL for the current context
+    ///
+    /// Supported schemes: socks5, http, https. Use "direct" to explicitly bypass any proxy,
+    /// including environment variable proxies. Pass an empty string to clear the proxy URL. Omit
+    /// the argument to display the current proxy URL.
     ProxyUrl(proxy_url::Args),
     /// Set the current context
     #[command(visible_alias = "use-context")]
@@ -84,6 +88,17 @@ pub enum Command {
     #[command(visible_alias = "get-contexts")]
     Contexts(contexts::Args),
     /// Merge additional contexts from another client configuration file
+    ///
+    /// Contexts with the same name are renamed while merging configs (name-1, name-2, ...; one
+    /// `renamed talosconfig context "a" -> "a-1"` line each on stderr), unless --on-conflict
+    /// says otherwise. When the merged file has a current context, it becomes the current
+    /// context.
+    ///
+    /// The merged file's contexts are taken in go-yaml natural order (prod-2 before prod-10), so
+    /// the result is always the same. talosctl takes them in Go's random map order: when the
+    /// merged file itself holds colliding names (a and a-1, both already present), talosctl's
+    /// renames vary from run to run. A file that does not exist is an error (talosctl silently
+    /// creates it and merges nothing).
     Merge(merge::Args),
     /// Show information about the current context
     Info(info::Args),

@@ -10,20 +10,12 @@ use super::{Ctx, Global};
 
 /// `config proxy-url` arguments.
 #[derive(clap::Args, Debug)]
-#[command(
-    long_about = "Set the proxy URL for the current context.
-
-Supported schemes: socks5, http, https.
-Use \"direct\" to explicitly bypass any proxy, including environment variable proxies.
-Pass an empty string to clear the proxy URL.
-Omit the argument to display the current proxy URL.",
-    after_help = "EXAMPLES:
+#[command(after_help = "EXAMPLES:
   talmint config proxy-url socks5://localhost:1080
   talmint config proxy-url          # print it
-  talmint config proxy-url \"\"       # clear it"
-)]
+  talmint config proxy-url \"\"       # clear it")]
 pub struct Args {
-    /// The proxy URL (socks5, http, https or \"direct\"); \"\" clears it; omit to print it
+    /// The proxy URL (socks5, http, https or "direct"); "" clears it; omit to print it
     #[arg(value_name = "URL")]
     pub url: Option<String>,
 }
