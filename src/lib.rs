@@ -21,6 +21,8 @@
 pub mod bundle;
 pub mod contract;
 pub mod fsx;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ledger;
 pub mod pki;
 pub mod policy;
