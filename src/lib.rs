@@ -8,6 +8,7 @@
 //! - [`pki`]: keys, PEM, X.509 certificates and CSRs; knows nothing about Talos files.
 //! - [`bundle`]: the secrets bundle (`secrets.yaml`, `spec/pki.md` §1).
 //! - [`talosconfig`]: the talosctl client configuration (`spec/talosconfig.md`).
+//! - [`machineconfig`]: Talos machine configuration generation and patches (`spec/gen-config.md`).
 #![warn(
     missing_docs,
     clippy::unwrap_used,
@@ -22,6 +23,7 @@ pub mod bundle;
 pub mod contract;
 pub mod fsx;
 pub mod ledger;
+pub mod machineconfig;
 pub mod pki;
 pub mod policy;
 pub mod roles;
