@@ -11,6 +11,8 @@
 //! CA, the etcd CA or an encryption secret (`worker.go:24-239`; target A5).
 
 pub mod documents;
+pub mod patch;
+pub mod schema;
 
 use std::fmt;
 
@@ -131,6 +133,9 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A patch could not be loaded or applied.
+    #[error(transparent)]
+    Patch(#[from] patch::PatchError),
     /// The Kubernetes version is empty (talos: `kubernetes version must be specified`).
     #[error("kubernetes version must be specified")]
     NoKubernetesVersion,
@@ -205,6 +210,20 @@ impl<'a> Input<'a> {
 /// URLs.
 pub fn generate(input: &Input<'_>, machine_type: MachineType) -> Result<Vec<Node>, Error> {
     documents::generate(input, machine_type)
+}
+
+/// Apply patches to generated documents and re-encode them as Talos does after patching
+/// (documents re-encoded from their Go types, the v1alpha1 document first).
+///
+/// # Errors
+/// [`Error::Patch`] from the first patch that fails.
+pub fn apply_patches(docs: Vec<Node>, patches: &[patch::Patch]) -> Result<Vec<Node>, Error> {
+    if patches.is_empty() {
+        return Ok(docs);
+    }
+    let typed = patch::documents(docs)?;
+    let patched = patch::apply(typed, patches)?;
+    Ok(patch::encode(&patched))
 }
 
 /// Serialise documents as Talos's config container does without comments
