@@ -19,8 +19,14 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let n: usize = std::env::var("ROSTER_N").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let runs: usize = std::env::var("ROSTER_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let n: usize = std::env::var("ROSTER_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let runs: usize = std::env::var("ROSTER_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
     let now = time::OffsetDateTime::now_utc();
     let dir = tempfile::tempdir().unwrap();
     let bundle = SecretsBundle::generate(VersionContract::CURRENT, now).unwrap();
@@ -40,7 +46,8 @@ fn main() {
                     let mut bytes = 0usize;
                     for _ in (part..n).step_by(threads) {
                         let issued = ca.issue_client(roles, now, Ttl::from_hours(8)).unwrap();
-                        bytes += issued.cert_pem.len() + issued.key.unwrap().to_pem().unwrap().len();
+                        bytes +=
+                            issued.cert_pem.len() + issued.key.unwrap().to_pem().unwrap().len();
                     }
                     std::hint::black_box(bytes);
                 });
@@ -51,7 +58,9 @@ fn main() {
 
     let mut roster = String::from("entries:\n");
     for i in 0..n {
-        roster.push_str(&format!("  - name: u{i}\n    roles: [os:reader]\n    ttl: 8h\n"));
+        roster.push_str(&format!(
+            "  - name: u{i}\n    roles: [os:reader]\n    ttl: 8h\n"
+        ));
     }
     #[allow(clippy::disallowed_methods)]
     std::fs::write(dir.path().join("team.yaml"), roster).unwrap();
@@ -62,7 +71,15 @@ fn main() {
         let t = Instant::now();
         let status = Command::new(bin)
             .current_dir(dir.path())
-            .args(["issue", "--roster", "team.yaml", "--with-secrets", "secrets.yaml", "-o", &out])
+            .args([
+                "issue",
+                "--roster",
+                "team.yaml",
+                "--with-secrets",
+                "secrets.yaml",
+                "-o",
+                &out,
+            ])
             .args(["--ledger", &format!("ledger{run}.jsonl")])
             .stderr(std::process::Stdio::null())
             .status()

@@ -183,19 +183,21 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
     Ok(Lock { _file: file })
 }
 
-/// Append one record (a whole line) to `path` under its lock with a single write call, creating the
-/// file with `mode` when missing. Concurrent appenders never interleave.
+/// Append one record (one or more whole lines) to `path` with a single write while holding an
+/// exclusive lock on the file itself (an append-only file is never replaced by rename, so it can
+/// carry its own lock), creating it with `mode` when missing. Concurrent appenders never
+/// interleave.
 ///
 /// # Errors
 /// I/O errors.
 pub fn append_line(path: &Path, line: &[u8], mode: u32) -> Result<(), WriteError> {
-    let _lock = lock(path)?;
     let mut file = OpenOptions::new()
         .create(true)
         .append(true)
         .mode(mode)
         .open(path)
         .map_err(io_err(path))?;
+    file.lock().map_err(io_err(path))?;
     file.write_all(line).map_err(io_err(path))?;
     file.sync_data().map_err(io_err(path))
 }
@@ -233,6 +235,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a");
         let b = dir.path().join("b");
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "test set-up outside fsx's own API"
+        )]
         fs::write(&b, "old").unwrap();
         let files = vec![
             (a.clone(), b"1".to_vec(), 0o600),

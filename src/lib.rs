@@ -22,6 +22,8 @@
 pub mod bundle;
 pub mod contract;
 pub mod fsx;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ledger;
 pub mod machineconfig;
 pub mod pki;

@@ -314,3 +314,41 @@ fn gen_secrets_to_stdout_writes_no_file() {
         .keys()
         .all(|p| !p.ends_with("secrets.yaml")));
 }
+
+#[test]
+fn from_controlplane_config_of_every_golden_gives_back_the_stability_bundle() {
+    let Some(bundle_path) = common::talos("stability/secrets.yaml") else {
+        return;
+    };
+    let original = load(&bundle_path);
+    let versions = [
+        "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11", "v1.12", "v1.13",
+        "v1.14", "v1.15",
+    ];
+    for v in versions {
+        for flavor in ["base", "overrides"] {
+            let cp = common::talos(&format!("stability/{v}/{flavor}-controlplane.yaml")).unwrap();
+            let text = std::fs::read_to_string(&cp).unwrap();
+            let b = talmint::bundle::from_controlplane_config(&text, "cp").unwrap();
+            assert_eq!(b.to_node(), original.to_node(), "{v} {flavor}");
+        }
+    }
+}
+
+#[test]
+fn gen_secrets_from_controlplane_config_cli() {
+    let Some(cp) = common::talos("stability/v1.15/base-controlplane.yaml") else {
+        return;
+    };
+    let bundle_path = common::talos("stability/secrets.yaml").unwrap();
+    let env = Env::new();
+    env.ok(&[
+        "gen",
+        "secrets",
+        "--from-controlplane-config",
+        cp.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&bundle_path).unwrap();
+    let (_, without_comment) = text.split_once('\n').unwrap();
+    assert_bytes_eq!(without_comment.as_bytes(), env.read("secrets.yaml"));
+}

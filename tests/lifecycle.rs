@@ -14,14 +14,21 @@ fn setup(env: &Env) {
 }
 
 fn cert_of(config: &Config, name: &str) -> Certificate {
-    let ctx = config.get(name).unwrap_or_else(|| panic!("context {name} missing"));
-    let pem = base64::engine::general_purpose::STANDARD.decode(&ctx.crt).unwrap();
+    let ctx = config
+        .get(name)
+        .unwrap_or_else(|| panic!("context {name} missing"));
+    let pem = base64::engine::general_purpose::STANDARD
+        .decode(&ctx.crt)
+        .unwrap();
     Certificate::from_pem(&pem).unwrap()
 }
 
 fn os_ca(env: &Env) -> CaKeyPair {
     let text = String::from_utf8(env.read("secrets.yaml")).unwrap();
-    talmint::bundle::SecretsBundle::parse(&text).unwrap().os_ca().unwrap()
+    talmint::bundle::SecretsBundle::parse(&text)
+        .unwrap()
+        .os_ca()
+        .unwrap()
 }
 
 #[test]
@@ -32,23 +39,59 @@ fn policy_allows_and_refuses_by_role_ttl_and_endpoint() {
         "policy.yaml",
         "roles:\n  os:admin:\n    maxTTL: 8h\n  os:reader:\n    maxTTL: 30d\nendpoints: ['10.5.0.*']\n",
     );
-    let base = ["--now", NOW, "config", "new", "--with-secrets", "secrets.yaml", "--policy", "policy.yaml"];
+    let base = [
+        "--now",
+        NOW,
+        "config",
+        "new",
+        "--with-secrets",
+        "secrets.yaml",
+        "--policy",
+        "policy.yaml",
+    ];
     let run = |extra: &[&str]| env.run(&[&base[..], extra].concat());
 
-    let out = run(&["ok.talosconfig", "--roles", "os:reader", "--crt-ttl", "30d", "-e", "10.5.0.2"]);
+    let out = run(&[
+        "ok.talosconfig",
+        "--roles",
+        "os:reader",
+        "--crt-ttl",
+        "30d",
+        "-e",
+        "10.5.0.2",
+    ]);
     assert!(out.status.success(), "{}", common::stderr(&out));
 
     let cases: [(&[&str], &str); 3] = [
-        (&["--roles", "os:operator"], "rule roles: role os:operator may not be issued"),
-        (&["--roles", "os:admin", "--crt-ttl", "9h"], "rule roles.os:admin.maxTTL: TTL 9h0m0s is longer than 8h0m0s"),
-        (&["--roles", "os:reader", "-e", "192.168.1.1"], "rule endpoints: 192.168.1.1 is not allowed"),
+        (
+            &["--roles", "os:operator"],
+            "rule roles: role os:operator may not be issued",
+        ),
+        (
+            &["--roles", "os:admin", "--crt-ttl", "9h"],
+            "rule roles.os:admin.maxTTL: TTL 9h0m0s is longer than 8h0m0s",
+        ),
+        (
+            &[
+                "--roles",
+                "os:reader",
+                "--crt-ttl",
+                "1h",
+                "-e",
+                "192.168.1.1",
+            ],
+            "rule endpoints: 192.168.1.1 is not allowed",
+        ),
     ];
     for (extra, expect) in cases {
         let before = env.tree_digest();
         let out = run(&[&["refused.talosconfig"][..], extra].concat());
         let err = common::stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{err}");
-        assert!(err.contains("refused by policy policy.yaml") && err.contains(expect), "{err}");
+        assert!(
+            err.contains("refused by policy policy.yaml") && err.contains(expect),
+            "{err}"
+        );
         assert_eq!(err.lines().count(), 1);
         assert_eq!(env.tree_digest(), before, "nothing written when refused");
     }
@@ -58,10 +101,22 @@ fn policy_allows_and_refuses_by_role_ttl_and_endpoint() {
 fn backdate_moves_not_before_and_keeps_not_after() {
     let env = Env::new();
     setup(&env);
-    env.ok(&["--now", NOW, "config", "new", "--with-secrets", "secrets.yaml", "--backdate", "5m", "--crt-ttl", "1h"]);
+    env.ok(&[
+        "--now",
+        NOW,
+        "config",
+        "new",
+        "--with-secrets",
+        "secrets.yaml",
+        "--backdate",
+        "5m",
+        "--crt-ttl",
+        "1h",
+    ]);
     let cfg = Config::parse(&String::from_utf8(env.read("talosconfig")).unwrap()).unwrap();
     let c = cert_of(&cfg, "admin@talos");
-    let now = time::OffsetDateTime::parse(NOW, &time::format_description::well_known::Rfc3339).unwrap();
+    let now =
+        time::OffsetDateTime::parse(NOW, &time::format_description::well_known::Rfc3339).unwrap();
     assert_eq!(c.not_before, now - time::Duration::minutes(5));
     assert_eq!(c.not_after, now + time::Duration::hours(1));
 }
@@ -71,7 +126,15 @@ fn config_new_to_stdout_writes_only_the_ledger() {
     let env = Env::new();
     setup(&env);
     let before: Vec<_> = env.tree_digest().into_keys().collect();
-    let out = env.ok(&["config", "new", "-", "--with-secrets", "secrets.yaml", "--roles", "os:reader"]);
+    let out = env.ok(&[
+        "config",
+        "new",
+        "-",
+        "--with-secrets",
+        "secrets.yaml",
+        "--roles",
+        "os:reader",
+    ]);
     let cfg = Config::parse(&common::stdout(&out)).unwrap();
     assert_eq!(cfg.context, "reader@talos");
     let after: Vec<_> = env.tree_digest().into_keys().collect();
@@ -81,11 +144,18 @@ fn config_new_to_stdout_writes_only_the_ledger() {
 }
 
 fn roster(n: usize) -> String {
-    let roles = ["os:reader", "os:operator", "os:etcd:backup", "os:reader,os:etcd:backup"];
+    let roles = [
+        "os:reader",
+        "os:operator",
+        "os:etcd:backup",
+        "os:reader,os:etcd:backup",
+    ];
     let mut s = String::from("entries:\n");
     for i in 0..n {
         let r = roles[i % roles.len()];
-        s.push_str(&format!("  - name: user-{i}\n    roles: [{r}]\n    ttl: 8h\n    endpoints: [10.5.0.2]\n"));
+        s.push_str(&format!(
+            "  - name: user-{i}\n    roles: [{r}]\n    ttl: 8h\n    endpoints: [10.5.0.2]\n"
+        ));
     }
     s
 }
@@ -95,14 +165,29 @@ fn roster_of_1000_issues_every_credential_and_ledgers_each_once() {
     let env = Env::new();
     setup(&env);
     env.write("team.yaml", roster(1000));
-    let out = env.ok(&["--now", NOW, "issue", "--roster", "team.yaml", "--with-secrets", "secrets.yaml", "-o", "out"]);
-    assert!(common::stderr(&out).contains("issued 1000 credentials into out"), "{}", common::stderr(&out));
+    let out = env.ok(&[
+        "issue",
+        "--roster",
+        "team.yaml",
+        "--with-secrets",
+        "secrets.yaml",
+        "-o",
+        "out",
+    ]);
+    assert!(
+        common::stderr(&out).contains("issued 1000 credentials into out"),
+        "{}",
+        common::stderr(&out)
+    );
     let ca = os_ca(&env);
     let mut fingerprints = std::collections::HashSet::new();
     for i in 0..1000 {
         let path = env.path(&format!("out/user-{i}.talosconfig"));
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let cfg = Config::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let ctx_name = cfg.context.clone();
         let c = cert_of(&cfg, &ctx_name);
@@ -127,17 +212,28 @@ fn roster_of_1000_issues_every_credential_and_ledgers_each_once() {
     assert_eq!(ledger.lines().count(), 1000);
     assert!(!ledger.contains("PRIVATE KEY"));
     let entries = talmint::ledger::read(&env.path("talmint-ledger.jsonl")).unwrap();
-    let ledgered: std::collections::HashSet<String> = entries.iter().map(|e| e.fingerprint.clone()).collect();
+    let ledgered: std::collections::HashSet<String> =
+        entries.iter().map(|e| e.fingerprint.clone()).collect();
     assert_eq!(ledgered, fingerprints);
-    assert!(entries.iter().all(|e| e.command == "issue" && e.issuer == ca.cert().spki_pin()));
+    assert!(entries
+        .iter()
+        .all(|e| e.command == "issue" && e.issuer == ca.cert().spki_pin()));
     // A sample passes the node handshake.
     let node = common::apid::Node::new(&ca);
     for i in [0usize, 3, 999] {
-        let cfg = Config::parse(&String::from_utf8(env.read(&format!("out/user-{i}.talosconfig"))).unwrap()).unwrap();
+        let cfg = Config::parse(
+            &String::from_utf8(env.read(&format!("out/user-{i}.talosconfig"))).unwrap(),
+        )
+        .unwrap();
         let ctx = cfg.get(&cfg.context).unwrap();
         let d = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).unwrap();
-        let cred = common::apid::Credential { ca_pem: d(&ctx.ca), crt_pem: d(&ctx.crt), key_pem: d(&ctx.key) };
-        assert!(node.handshake(&cred, common::apid::Version::Tls13).roles.is_ok());
+        let cred = common::apid::Credential {
+            ca_pem: d(&ctx.ca),
+            crt_pem: d(&ctx.crt),
+            key_pem: d(&ctx.key),
+        };
+        let out = node.handshake(&cred, common::apid::Version::Tls13);
+        assert!(out.roles.is_ok(), "user-{i}: {out:?}");
     }
 }
 
@@ -149,11 +245,22 @@ fn roster_with_one_bad_entry_writes_nothing_and_lists_every_problem() {
     text.push_str("  - name: mallory\n    roles: [os:admn]\n  - name: eve\n    roles: [os:reader]\n    ttl: -1h\n");
     env.write("team.yaml", text);
     let before = env.tree_digest();
-    let out = env.run(&["issue", "--roster", "team.yaml", "--with-secrets", "secrets.yaml", "-o", "out"]);
+    let out = env.run(&[
+        "issue",
+        "--roster",
+        "team.yaml",
+        "--with-secrets",
+        "secrets.yaml",
+        "-o",
+        "out",
+    ]);
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(err.contains("2 invalid entries"), "{err}");
-    assert!(err.contains("entries[20] (mallory): unknown roles: os:admn"), "{err}");
+    assert!(
+        err.contains("entries[20] (mallory): unknown roles: os:admn"),
+        "{err}"
+    );
     assert!(err.contains("entries[21] (eve)"), "{err}");
     assert_eq!(env.tree_digest(), before);
     assert!(!env.path("out").exists());
@@ -166,7 +273,13 @@ fn twenty_concurrent_processes_append_to_one_ledger() {
     let children: Vec<_> = (0..20)
         .map(|i| {
             env.talmint()
-                .args(["config", "new", &format!("c{i}.talosconfig"), "--with-secrets", "secrets.yaml"])
+                .args([
+                    "config",
+                    "new",
+                    &format!("c{i}.talosconfig"),
+                    "--with-secrets",
+                    "secrets.yaml",
+                ])
                 .args(["--roles", "os:reader", "--label", &format!("job-{i}")])
                 .spawn()
                 .unwrap()
@@ -179,7 +292,12 @@ fn twenty_concurrent_processes_append_to_one_ledger() {
     assert_eq!(text.lines().count(), 20);
     let mut labels: Vec<String> = text
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["label"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["label"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     labels.sort();
     let mut want: Vec<String> = (0..20).map(|i| format!("job-{i}")).collect();
@@ -191,12 +309,40 @@ fn twenty_concurrent_processes_append_to_one_ledger() {
 fn ledger_list_filters_active_and_expired() {
     let env = Env::new();
     setup(&env);
-    env.ok(&["--now", NOW, "config", "new", "short", "--with-secrets", "secrets.yaml", "--crt-ttl", "1h", "--label", "short"]);
-    env.ok(&["--now", NOW, "config", "new", "long", "--with-secrets", "secrets.yaml", "--crt-ttl", "30d", "--label", "long"]);
+    env.ok(&[
+        "--now",
+        NOW,
+        "config",
+        "new",
+        "short",
+        "--with-secrets",
+        "secrets.yaml",
+        "--crt-ttl",
+        "1h",
+        "--label",
+        "short",
+    ]);
+    env.ok(&[
+        "--now",
+        NOW,
+        "config",
+        "new",
+        "long",
+        "--with-secrets",
+        "secrets.yaml",
+        "--crt-ttl",
+        "30d",
+        "--label",
+        "long",
+    ]);
     let later = "2026-06-02T12:00:00Z";
     let active = common::stdout(&env.ok(&["--now", later, "ledger", "list", "--active"]));
-    assert!(active.contains("long") && !active.contains("short"), "{active}");
-    let expired = common::stdout(&env.ok(&["--now", later, "ledger", "list", "--expired", "-o", "json"]));
+    assert!(
+        active.contains("long") && !active.contains("short"),
+        "{active}"
+    );
+    let expired =
+        common::stdout(&env.ok(&["--now", later, "ledger", "list", "--expired", "-o", "json"]));
     let v: serde_json::Value = serde_json::from_str(&expired).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["label"], "short");

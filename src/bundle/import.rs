@@ -93,3 +93,178 @@ impl From<ImportError> for BundleError {
         BundleError::Parse(e.to_string())
     }
 }
+
+/// Rebuild a bundle from a control-plane machine config (`gen secrets --from-controlplane-config`,
+/// `bundle.go:177-255`). Works on both layouts: v1alpha1 only (≤ v1.13) and the multi-document one
+/// (≥ v1.14). Like talosctl, nothing is generated and nothing is validated: what is missing stays
+/// empty. The cluster id and secret come from a `DiscoveryIdentityConfig` document, or from
+/// `cluster.id`/`cluster.secret` in configs that have none (older Talos read them there).
+///
+/// # Errors
+/// [`ImportError`] when the text is not YAML or a base64 field does not decode.
+pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundle, ImportError> {
+    use serde::Deserialize;
+    use serde_yaml::Value;
+
+    let fail = |reason: String| ImportError {
+        path: source.to_string(),
+        reason,
+    };
+    let mut docs = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(text) {
+        let v = Value::deserialize(doc).map_err(|e| fail(format!("not a machine config: {e}")))?;
+        if !v.is_null() {
+            docs.push(v);
+        }
+    }
+    let get = |v: &Value, path: &[&str]| -> Option<String> {
+        let mut cur = v;
+        for p in path {
+            cur = cur.get(*p)?;
+        }
+        cur.as_str().map(str::to_string)
+    };
+    let b64 = |field: &str, value: Option<String>| -> Result<Vec<u8>, ImportError> {
+        match value {
+            None => Ok(Vec::new()),
+            Some(s) => base64::Engine::decode(&base64::engine::general_purpose::STANDARD, s.trim())
+                .map_err(|e| fail(format!("{field}: {e}"))),
+        }
+    };
+    let kind = |v: &Value| v.get("kind").and_then(Value::as_str).map(str::to_string);
+    let v1 = docs
+        .iter()
+        .find(|d| d.get("version").and_then(Value::as_str) == Some("v1alpha1"))
+        .ok_or_else(|| fail("no v1alpha1 document: not a Talos machine config".into()))?;
+    let doc = |k: &str| docs.iter().find(|d| kind(d).as_deref() == Some(k));
+
+    let pair = |field: &str,
+                crt: Option<String>,
+                key: Option<String>,
+                base64: bool|
+     -> Result<Option<CertAndKey>, ImportError> {
+        if crt.is_none() && key.is_none() {
+            return Ok(None);
+        }
+        let (crt, key) = if base64 {
+            (
+                b64(&format!("{field}.crt"), crt)?,
+                b64(&format!("{field}.key"), key)?,
+            )
+        } else {
+            (
+                crt.unwrap_or_default().into_bytes(),
+                key.unwrap_or_default().into_bytes(),
+            )
+        };
+        Ok(Some(CertAndKey {
+            crt,
+            key: Zeroizing::new(key),
+        }))
+    };
+
+    let os = pair(
+        "machine.ca",
+        get(v1, &["machine", "ca", "crt"]),
+        get(v1, &["machine", "ca", "key"]),
+        true,
+    )?;
+    let etcd = pair(
+        "cluster.etcd.ca",
+        get(v1, &["cluster", "etcd", "ca", "crt"]),
+        get(v1, &["cluster", "etcd", "ca", "key"]),
+        true,
+    )?;
+    let k8s = match doc("KubeAPIServerCAConfig") {
+        Some(d) => pair(
+            "issuingCA",
+            get(d, &["issuingCA", "cert"]),
+            get(d, &["issuingCA", "key"]),
+            false,
+        )?,
+        None => pair(
+            "cluster.ca",
+            get(v1, &["cluster", "ca", "crt"]),
+            get(v1, &["cluster", "ca", "key"]),
+            true,
+        )?,
+    };
+    let aggregator = match doc("KubeAggregatorCAConfig") {
+        Some(d) => pair(
+            "issuingCA",
+            get(d, &["issuingCA", "cert"]),
+            get(d, &["issuingCA", "key"]),
+            false,
+        )?,
+        None => pair(
+            "cluster.aggregatorCA",
+            get(v1, &["cluster", "aggregatorCA", "crt"]),
+            get(v1, &["cluster", "aggregatorCA", "key"]),
+            true,
+        )?,
+    };
+    let sa = match doc("KubeServiceAccountConfig") {
+        Some(d) => get(d, &["issuer", "privateKey"]).map(String::into_bytes),
+        None => match get(v1, &["cluster", "serviceAccount", "key"]) {
+            Some(k) => Some(b64("cluster.serviceAccount.key", Some(k))?),
+            None => None,
+        },
+    };
+    let mut secretbox = get(v1, &["cluster", "secretboxEncryptionSecret"]).unwrap_or_default();
+    let aescbc = get(v1, &["cluster", "aescbcEncryptionSecret"]).unwrap_or_default();
+    if let Some(enc) = doc("KubeEtcdEncryptionConfig") {
+        // Talos compat: the first key of the first provider of the first resource block that
+        // lists `secrets`, when that provider is secretbox (`bundle.go:177-255`).
+        let block = enc
+            .get("config")
+            .and_then(|c| c.get("resources"))
+            .and_then(Value::as_sequence)
+            .and_then(|blocks| {
+                blocks.iter().find(|b| {
+                    b.get("resources")
+                        .and_then(Value::as_sequence)
+                        .is_some_and(|r| r.iter().any(|x| x.as_str() == Some("secrets")))
+                })
+            });
+        let key = block
+            .and_then(|b| b.get("providers"))
+            .and_then(Value::as_sequence)
+            .and_then(|p| p.first())
+            .and_then(|p| p.get("secretbox"))
+            .and_then(|s| s.get("keys"))
+            .and_then(Value::as_sequence)
+            .and_then(|k| k.first())
+            .and_then(|k| k.get("secret"))
+            .and_then(Value::as_str);
+        if let Some(k) = key {
+            secretbox = k.to_string();
+        }
+    }
+    let (id, secret) = match doc("DiscoveryIdentityConfig") {
+        Some(d) => (get(d, &["clusterID"]), get(d, &["clusterSecret"])),
+        None => (get(v1, &["cluster", "id"]), get(v1, &["cluster", "secret"])),
+    };
+    Ok(SecretsBundle {
+        cluster: Some(super::Cluster {
+            id: id.unwrap_or_default(),
+            secret: Zeroizing::new(secret.unwrap_or_default()),
+        }),
+        secrets: Some(Secrets {
+            bootstrap_token: Zeroizing::new(get(v1, &["cluster", "token"]).unwrap_or_default()),
+            aescbc_encryption_secret: Zeroizing::new(aescbc),
+            secretbox_encryption_secret: Zeroizing::new(secretbox),
+        }),
+        trustd_info: Some(super::TrustdInfo {
+            token: Zeroizing::new(get(v1, &["machine", "token"]).unwrap_or_default()),
+        }),
+        certs: Some(Certs {
+            etcd,
+            k8s,
+            k8s_aggregator: aggregator,
+            k8s_service_account: sa.map(|k| KeyOnly {
+                key: Zeroizing::new(k),
+            }),
+            os,
+        }),
+    })
+}

@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 use crate::pki::{CaKeyPair, PkiError};
 use crate::yaml::Node;
 
-pub use import::KubernetesPki;
+pub use import::{from_controlplane_config, KubernetesPki};
 pub use validate::ValidationErrors;
 
 /// The ten years every bundle CA is valid for (`CAValidityTime`, `secrets.go:15`).

@@ -69,7 +69,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let tty = std::io::stderr().is_terminal();
     let step = (total / 100).max(1);
     let progress = |n: usize| {
-        if tty && (n % step == 0 || n == total) {
+        if tty && (n.is_multiple_of(step) || n == total) {
             eprint!("\rissuing {n}/{total}");
         }
     };

@@ -113,7 +113,7 @@ pub enum LoadError {
         path: String,
         /// What is wrong.
         #[source]
-        source: PkiError,
+        source: Box<PkiError>,
     },
     /// The certificate and key do not form a CA pair.
     #[error("CA {crt} with key {key}: {source}")]
@@ -124,7 +124,7 @@ pub enum LoadError {
         key: String,
         /// What is wrong.
         #[source]
-        source: PkiError,
+        source: Box<PkiError>,
     },
 }
 
@@ -160,7 +160,7 @@ impl CaKeyPair {
     ) -> Result<(Self, Vec<u8>), LoadError> {
         let err = |path: &std::path::Path, source: PkiError| LoadError::Pki {
             path: path.display().to_string(),
-            source,
+            source: Box::new(source),
         };
         let io = |path: &std::path::Path, e: std::io::Error| LoadError::Io {
             path: path.display().to_string(),
@@ -175,7 +175,7 @@ impl CaKeyPair {
         let pair = Self::new(cert, private).map_err(|source| LoadError::Pair {
             crt: crt.display().to_string(),
             key: key.display().to_string(),
-            source,
+            source: Box::new(source),
         })?;
         Ok((pair, crt_bytes))
     }

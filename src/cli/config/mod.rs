@@ -49,6 +49,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
 #[derive(Debug, Default)]
 pub struct Global {
     /// `--talosconfig`.
+    #[expect(dead_code, reason = "read by the talosconfig subcommands of issue 4")]
     pub talosconfig: Option<std::path::PathBuf>,
     /// `--context`.
     pub context: Option<String>,

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use talmint::bundle::{KubernetesPki, SecretsBundle};
+use talmint::bundle::{from_controlplane_config, KubernetesPki, SecretsBundle};
 use talmint::contract::VersionContract;
 use talmint::fsx;
 
@@ -32,18 +32,34 @@ pub struct Args {
         requires = "from_kubernetes_pki"
     )]
     pub kubernetes_bootstrap_token: Option<String>,
+    /// Use the provided controlplane Talos machine configuration as input.
+    #[arg(long = "from-controlplane-config")]
+    pub from_controlplane_config: Option<PathBuf>,
 }
 
 /// Generate (or import) and write the bundle, 0600.
 pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let contract = args.talos_version.unwrap_or_default();
-    let mut bundle = match &args.from_kubernetes_pki {
-        Some(dir) => KubernetesPki { dir: dir.clone() }
-            .read(args.kubernetes_bootstrap_token.as_deref())
-            .context("failed to import Kubernetes PKI")?,
-        None => SecretsBundle::default(),
+    // --from-kubernetes-pki takes precedence over --from-controlplane-config, as in talosctl.
+    let bundle = match (&args.from_kubernetes_pki, &args.from_controlplane_config) {
+        (Some(dir), _) => {
+            let mut b = KubernetesPki { dir: dir.clone() }
+                .read(args.kubernetes_bootstrap_token.as_deref())
+                .context("failed to import Kubernetes PKI")?;
+            b.populate(contract, ctx.now())?;
+            b
+        }
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path)
+                .map(zeroize::Zeroizing::new)
+                .with_context(|| {
+                    format!("failed to read controlplane config {}", path.display())
+                })?;
+            // Like talosctl: no generation and no validation of what the config lacks.
+            from_controlplane_config(&text, &path.display().to_string())?
+        }
+        (None, None) => SecretsBundle::generate(contract, ctx.now())?,
     };
-    bundle.populate(contract, ctx.now())?;
     let yaml = bundle.to_yaml();
     output::write(
         ctx,

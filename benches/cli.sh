@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Wall time and peak memory (median of N runs, /usr/bin/time -v) of talmint's main commands next to
+# openssl doing the equivalent work.
+#   cargo build --release && benches/cli.sh [N]
+# Equivalents: `gen secrets` ~ four CA certificates (3 ECDSA P-256, 1 Ed25519) plus an RSA-4096
+# key; `config new` ~ one Ed25519 key plus a certificate signed by an Ed25519 CA.
+set -euo pipefail
+n=${1:-5}
+bin=$(cd "$(dirname "$0")/.." && pwd)/target/release/talmint
+[ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# measure NAME CMD...: prints "NAME  median-wall-ms  median-peak-KiB"
+measure() {
+    local name=$1; shift
+    local walls=() rss=()
+    for _ in $(seq "$n"); do
+        rm -rf run && mkdir run && cp -r ./fixture/. run/ 2>/dev/null || true
+        # Wall time from the clock (ns); /usr/bin/time only resolves 10 ms.
+        local t0 t1
+        t0=$(date +%s%N)
+        (cd run && "$@" >/dev/null 2>&1)
+        t1=$(date +%s%N)
+        walls+=("$(awk -v d=$((t1 - t0)) 'BEGIN {printf "%.2f", d / 1e6}')")
+        rm -rf run && mkdir run && cp -r ./fixture/. run/
+        (cd run && /usr/bin/time -v -o ../time.txt "$@" >/dev/null 2>&1)
+        rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' time.txt)")
+    done
+    local mw mr
+    mw=$(printf '%s\n' "${walls[@]}" | sort -g | awk -v m=$(( (n+1)/2 )) 'NR==m')
+    mr=$(printf '%s\n' "${rss[@]}" | sort -n | awk -v m=$(( (n+1)/2 )) 'NR==m')
+    printf '%-44s %10s ms %10s KiB\n' "$name" "$mw" "$mr"
+}
+
+mkdir -p fixture
+"$bin" gen secrets -o fixture/secrets.yaml
+"$bin" gen ca --organization talos >/dev/null && mv talos.crt talos.key talos.sha256 fixture/
+sed 's/ED25519 PRIVATE KEY/PRIVATE KEY/' fixture/talos.key > fixture/talos-openssl.key
+
+openssl_secrets() {
+    for o in etcd kubernetes front-proxy; do
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$o.key" \
+            -out "$o.crt" -subj "/O=$o" -days 3650 -addext keyUsage=critical,digitalSignature,keyCertSign \
+            -addext extendedKeyUsage=serverAuth,clientAuth 2>/dev/null
+    done
+    openssl req -x509 -newkey ed25519 -nodes -keyout os.key -out os.crt -subj /O=talos -days 3650 2>/dev/null
+    openssl genrsa -traditional -out sa.key 4096 2>/dev/null
+}
+export -f openssl_secrets
+openssl_config_new() {
+    openssl genpkey -algorithm ed25519 -out c.key
+    openssl req -new -key c.key -subj /O=os:admin -out c.csr
+    printf 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > ext.cnf
+    openssl x509 -req -in c.csr -CA talos.crt -CAkey talos-openssl.key -CAcreateserial -days 365 \
+        -extfile ext.cnf -out c.crt 2>/dev/null
+}
+export -f openssl_config_new
+
+echo "median of $n runs on $(nproc) cores"
+measure "talmint gen secrets"                    "$bin" gen secrets -o new.yaml
+measure "openssl equivalent (4 CAs + RSA-4096)"  bash -c openssl_secrets
+measure "talmint config new --with-secrets"      "$bin" config new t1 --with-secrets secrets.yaml
+measure "talmint config new --ca-crt/--ca-key"   "$bin" config new t2 --ca-crt talos.crt --ca-key talos.key
+measure "openssl equivalent (key + CSR + sign)"  bash -c openssl_config_new
