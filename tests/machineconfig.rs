@@ -341,3 +341,361 @@ fn e1_strategic_merge_cases() {
         );
     }
 }
+
+// ---- The command line (A2, A4, A5, A6, C4) ----
+
+/// `gen config` arguments for a stability case (`spec/README.md` A4 plus the hidden generator
+/// flags for the overrides flavor).
+fn cli_args(version: Option<&str>, overrides: bool) -> Vec<String> {
+    let secrets = common::talos("stability/secrets.yaml").unwrap();
+    let mut a: Vec<String> = [
+        "gen",
+        "config",
+        "base",
+        "https://base:6443",
+        "--with-secrets",
+        secrets.to_str().unwrap(),
+        "--kubernetes-version",
+        "1.28.0",
+        "--with-docs=false",
+        "--with-examples=false",
+        "--install-image",
+        "",
+        "-o",
+        "out",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if let Some(v) = version {
+        a.extend(["--talos-version".into(), v.to_string()]);
+    }
+    if overrides {
+        let v = version.unwrap_or("v1.15");
+        for s in [
+            "--additional-sans=foo,bar",
+            "--allow-scheduling-on-control-planes",
+            "--dns-domain=example.com",
+            "--install-disk=/dev/vda",
+            "--install-extra-kernel-args=foo=bar,bar=baz",
+            "--local-api-server-port=5443",
+            "--sysctl=foo=bar",
+            "--custom-cni-url=https://example.com/cni.yaml",
+            "--registry-mirror=ghcr.io=https://ghcr.io.my-mirror.com",
+        ] {
+            a.push(s.to_string());
+        }
+        a.extend(["--config-patch".into(), stability_patch(v)]);
+    } else {
+        a.extend(["--install-disk".into(), String::new()]);
+    }
+    a
+}
+
+fn run_cli(env: &common::Env, args: &[String]) -> std::process::Output {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.ok(&refs)
+}
+
+#[test]
+fn a4_all_52_goldens_through_the_cli() {
+    let Some(_) = common::talos_dir() else { return };
+    let mut failures = Vec::new();
+    let mut passed = 0;
+    for v in CONTRACTS {
+        for flavor in ["base", "overrides"] {
+            let env = common::Env::new();
+            run_cli(&env, &cli_args(Some(v), flavor == "overrides"));
+            for t in ["controlplane", "worker"] {
+                let name = format!("{flavor}-{t}");
+                let out = String::from_utf8(env.read(&format!("out/{t}.yaml"))).unwrap();
+                if same(v, &name, &out) {
+                    passed += 1;
+                } else {
+                    failures.push(format!("{v}/{name}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{passed}/52 pass; differ: {failures:?}"
+    );
+    assert_eq!(passed, 52);
+}
+
+#[test]
+fn a2_cli_output_is_stable() {
+    let Some(_) = common::talos_dir() else { return };
+    for v in ["v1.3", "v1.11", "v1.15"] {
+        for overrides in [false, true] {
+            let (a, b) = (common::Env::new(), common::Env::new());
+            run_cli(&a, &cli_args(Some(v), overrides));
+            run_cli(&b, &cli_args(Some(v), overrides));
+            for f in ["out/controlplane.yaml", "out/worker.yaml"] {
+                assert_eq!(a.read(f), b.read(f), "{v} {f}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a6_current_contract_matches_v1_15() {
+    let Some(_) = common::talos_dir() else { return };
+    for overrides in [false, true] {
+        let env = common::Env::new();
+        run_cli(&env, &cli_args(None, overrides));
+        let flavor = if overrides { "overrides" } else { "base" };
+        for t in ["controlplane", "worker"] {
+            let out = String::from_utf8(env.read(&format!("out/{t}.yaml"))).unwrap();
+            assert!(
+                same("v1.15", &format!("{flavor}-{t}"), &out),
+                "{flavor}-{t}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a4_default_install_disk_and_image() {
+    let Some(_) = common::talos_dir() else { return };
+    // Default --install-disk /dev/sda and install image: ≤ v1.13 in machine.install, ≥ v1.14
+    // as an UnattendedInstallConfig document.
+    let secrets = common::talos("stability/secrets.yaml").unwrap();
+    let env = common::Env::new();
+    let base = |v: &str| -> Vec<String> {
+        [
+            "gen",
+            "config",
+            "base",
+            "https://base:6443",
+            "--with-secrets",
+            secrets.to_str().unwrap(),
+            "--kubernetes-version",
+            "1.28.0",
+            "--talos-version",
+            v,
+            "-o",
+            v,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let mut tag_env = env.talmint();
+    tag_env.env("TAG", "v9.9.9");
+    let out = tag_env.args(base("v1.13")).output().unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let cp = String::from_utf8(env.read("v1.13/controlplane.yaml")).unwrap();
+    assert!(cp.contains(
+        "    install:\n        disk: /dev/sda\n        image: factory.talos.dev/metal-installer/\
+         376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba:v9.9.9\n"
+    ), "{cp}");
+    run_cli(&env, &base("v1.14"));
+    let cp = String::from_utf8(env.read("v1.14/controlplane.yaml")).unwrap();
+    assert!(cp.contains(
+        "kind: UnattendedInstallConfig\ninstaller:\n    image: factory.talos.dev/metal-installer/"
+    ), "{cp}");
+    assert!(
+        cp.contains("match: disk.dev_path == \"/dev/sda\"\n"),
+        "{cp}"
+    );
+}
+
+/// A5: workers never carry a CA key or a control-plane-only secret.
+#[test]
+fn a5_workers_are_stripped_of_control_plane_secrets() {
+    let Some(bundle) = stability_bundle() else {
+        return;
+    };
+    let certs = bundle.certs.as_ref().unwrap();
+    let b64 = |b: &[u8]| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(b)
+    };
+    let pem = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+    let secrets = bundle.secrets.as_ref().unwrap();
+    let forbidden = [
+        b64(&certs.os.as_ref().unwrap().key),
+        b64(&certs.k8s.as_ref().unwrap().key),
+        pem(&certs.k8s.as_ref().unwrap().key),
+        b64(&certs.etcd.as_ref().unwrap().key),
+        pem(&certs.etcd.as_ref().unwrap().key),
+        b64(&certs.k8s_aggregator.as_ref().unwrap().crt),
+        pem(&certs.k8s_aggregator.as_ref().unwrap().key),
+        b64(&certs.k8s_service_account.as_ref().unwrap().key),
+        pem(&certs.k8s_service_account.as_ref().unwrap().key),
+        secrets.secretbox_encryption_secret.to_string(),
+    ];
+    for v in CONTRACTS {
+        for name in ["base-worker", "overrides-worker"] {
+            for out in [
+                String::from_utf8(golden(v, name)).unwrap(),
+                generate(&bundle, v, Options::default(), MachineType::Worker),
+            ] {
+                for secret in &forbidden {
+                    assert!(!out.contains(secret.as_str()), "{v}/{name} leaks a secret");
+                }
+                let docs = talmint::yaml::parse(&out).unwrap();
+                let v1 = &docs[0];
+                let machine_ca = v1.get("machine").unwrap().get("ca").unwrap();
+                assert_eq!(machine_ca.get("key"), Some(&talmint::yaml::Node::str("")));
+                if let Some(ca) = v1.get("cluster").unwrap().get("ca") {
+                    assert_eq!(ca.get("key"), Some(&talmint::yaml::Node::str("")));
+                }
+            }
+        }
+    }
+}
+
+/// C4: the talosconfig of `gen config`.
+#[test]
+fn c4_gen_config_talosconfig() {
+    let Some(bundle) = stability_bundle() else {
+        return;
+    };
+    let env = common::Env::new();
+    run_cli(&env, &cli_args(Some("v1.15"), false));
+    let text = String::from_utf8(env.read("out/talosconfig")).unwrap();
+    let os = bundle.certs.as_ref().unwrap().os.as_ref().unwrap();
+    let ca = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&os.crt)
+    };
+    assert!(
+        text.starts_with(&format!(
+            "context: base\ncontexts:\n    base:\n        endpoints: []\n        ca: {ca}\n        crt: "
+        )),
+        "{text}"
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 7, "{text}");
+    assert!(lines[6].starts_with("        key: "));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.path("out/talosconfig"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    for f in ["out/controlplane.yaml", "out/worker.yaml"] {
+        let mode = std::fs::metadata(env.path(f)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{f}");
+    }
+}
+
+#[test]
+fn talosconfig_endpoints_roles_and_stdout() {
+    let Some(_) = common::talos_dir() else { return };
+    let secrets = common::talos("stability/secrets.yaml").unwrap();
+    let env = common::Env::new();
+    let out = env.ok(&[
+        "gen",
+        "config",
+        "c1",
+        "https://10.5.0.2:6443",
+        "--with-secrets",
+        secrets.to_str().unwrap(),
+        "-t",
+        "talosconfig",
+        "-o",
+        "-",
+        "--talosconfig-endpoints",
+        "10.5.0.2,10.5.0.3",
+        "--roles",
+        "os:reader",
+    ]);
+    let text = common::stdout(&out);
+    assert!(
+        text.starts_with("context: c1\ncontexts:\n    c1:\n        endpoints:\n            - 10.5.0.2\n            - 10.5.0.3\n"),
+        "{text}"
+    );
+    let cfg = talmint::talosconfig::Config::parse(&text).unwrap();
+    assert_eq!(cfg.context, "c1");
+    // With --with-secrets nothing is written.
+    assert!(env
+        .tree_digest()
+        .keys()
+        .all(|p| !p.ends_with("secrets.yaml")));
+    assert_eq!(common::stderr(&out), "generating PKI and tokens\n");
+}
+
+#[test]
+fn fresh_secrets_are_saved_beside_the_outputs() {
+    let env = common::Env::new();
+    let out = env.ok(&[
+        "gen",
+        "config",
+        "demo",
+        "https://10.5.0.2:6443",
+        "-o",
+        "_out",
+        "--talos-version",
+        "v1.6",
+    ]);
+    let err = common::stderr(&out);
+    assert_eq!(
+        err,
+        "generating PKI and tokens\nCreated _out/controlplane.yaml\nCreated _out/worker.yaml\n\
+         Created _out/talosconfig\nCreated _out/secrets.yaml\n"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.path("_out/secrets.yaml"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // The saved bundle regenerates the same configurations.
+    let again = common::Env::new();
+    let saved = env.path("_out/secrets.yaml");
+    again.ok(&[
+        "gen",
+        "config",
+        "demo",
+        "https://10.5.0.2:6443",
+        "-o",
+        "o2",
+        "--talos-version",
+        "v1.6",
+        "--with-secrets",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        env.read("_out/controlplane.yaml"),
+        again.read("o2/controlplane.yaml")
+    );
+    assert_eq!(env.read("_out/worker.yaml"), again.read("o2/worker.yaml"));
+    // --no-save-secrets skips it.
+    let none = common::Env::new();
+    none.ok(&[
+        "gen",
+        "config",
+        "demo",
+        "https://10.5.0.2:6443",
+        "-o",
+        "x",
+        "--no-save-secrets",
+    ]);
+    assert!(!none.path("x/secrets.yaml").exists());
+}
+
+#[test]
+fn default_output_is_the_working_directory_with_absolute_paths() {
+    let env = common::Env::new();
+    let out = env.ok(&[
+        "gen",
+        "config",
+        "demo",
+        "https://10.5.0.2:6443",
+        "--no-save-secrets",
+    ]);
+    let dir = env.dir.path().canonicalize().unwrap();
+    let err = common::stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "Created {}\n",
+            dir.join("controlplane.yaml").display()
+        )),
+        "{err}"
+    );
+    assert!(env.path("worker.yaml").exists() && env.path("talosconfig").exists());
+}

@@ -65,10 +65,6 @@ impl Ctx {
     }
 
     /// An environment variable as the process saw it at start.
-    #[expect(
-        dead_code,
-        reason = "read by the talosconfig path resolution of issue 4"
-    )]
     pub fn env(&self, key: &str) -> Option<&OsString> {
         self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }

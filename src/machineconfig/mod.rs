@@ -11,6 +11,7 @@
 //! CA, the etcd CA or an encryption secret (`worker.go:24-239`; target A5).
 
 pub mod documents;
+pub mod endpoint;
 pub mod patch;
 pub mod schema;
 

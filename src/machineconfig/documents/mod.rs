@@ -165,41 +165,15 @@ pub(crate) fn url_hostname(url: &str) -> Option<String> {
     Some(host_port.split(':').next().unwrap_or_default().to_string())
 }
 
-/// Check a URL as Go's `url.Parse` would for the URLs Talos parses (a scheme, no spaces or
-/// control characters); the text is kept as given.
+/// Check a URL with Go's `url.Parse` rules (the text is kept as given).
 pub(crate) fn check_url(what: &'static str, value: &str) -> Result<(), Error> {
-    let bad = |reason: &str| Error::BadUrl {
-        what,
-        value: value.to_string(),
-        reason: reason.to_string(),
-    };
-    if value.chars().any(|c| c.is_control()) {
-        return Err(bad("invalid control character in URL"));
-    }
-    if value.contains(' ') && value.contains("://") {
-        let host = value.split_once("://").map(|(_, r)| r).unwrap_or_default();
-        if host
-            .split(['/', '?', '#'])
-            .next()
-            .unwrap_or_default()
-            .contains(' ')
-        {
-            return Err(bad("invalid character \" \" in host name"));
-        }
-    }
-    if let Some((scheme, _)) = value.split_once(':') {
-        let valid = scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-        if !valid && !scheme.contains('/') {
-            return Err(bad("first path segment in URL cannot contain colon"));
-        }
-    }
-    Ok(())
+    crate::machineconfig::endpoint::GoUrl::parse(value)
+        .map(|_| ())
+        .map_err(|reason| Error::BadUrl {
+            what,
+            value: value.to_string(),
+            reason,
+        })
 }
 
 /// Go `%q` of a string (`strconv.Quote`): double quotes, backslash escapes for `"`, `\` and
