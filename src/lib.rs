@@ -8,6 +8,7 @@
 //! - [`pki`]: keys, PEM, X.509 certificates and CSRs; knows nothing about Talos files.
 //! - [`bundle`]: the secrets bundle (`secrets.yaml`, `spec/pki.md` §1).
 //! - [`talosconfig`]: the talosctl client configuration (`spec/talosconfig.md`).
+//! - [`machineconfig`]: Talos machine configuration generation and patches (`spec/gen-config.md`).
 #![warn(
     missing_docs,
     clippy::unwrap_used,
@@ -24,6 +25,7 @@ pub mod fsx;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod ledger;
+pub mod machineconfig;
 pub mod pki;
 pub mod policy;
 pub mod roles;
