@@ -4,6 +4,8 @@
 //! - [`yaml`]: an ordered YAML tree and an emitter that writes it exactly as go-yaml v4 does.
 //! - [`fsx`]: the only place that writes files (atomic, exact modes, no clobber, locks).
 //! - [`roles`]: Talos API roles and role sets (`spec/roles-authz.md` §1).
+//! - [`authz`]: who may call what: Talos's method → roles table, least privilege
+//!   (`spec/roles-authz.md` §2).
 //! - [`contract`]: Talos version contracts (`spec/gen-config.md` §2).
 //! - [`pki`]: keys, PEM, X.509 certificates and CSRs; knows nothing about Talos files.
 //! - [`bundle`]: the secrets bundle (`secrets.yaml`, `spec/pki.md` §1).
@@ -19,6 +21,7 @@
     clippy::print_stderr
 )]
 
+pub mod authz;
 pub mod bundle;
 pub mod contract;
 pub mod fsx;

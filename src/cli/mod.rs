@@ -1,6 +1,7 @@
 //! The command tree: clap definitions and glue over the library. No crypto, YAML or file writes
 //! here beyond calling the library.
 
+pub mod auth;
 pub mod config;
 pub mod gen;
 pub mod issue;
@@ -38,6 +39,9 @@ pub enum Command {
     /// Read the issuance ledger (beyond talosctl).
     #[command(subcommand)]
     Ledger(ledger::Command),
+    /// Which roles may call what: Talos's authorization table.
+    #[command(subcommand)]
+    Auth(auth::Command),
 }
 
 /// What every command gets from outside: the clock, the environment, the output streams.
@@ -143,6 +147,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config(args) => config::run(args, &ctx),
         Command::Issue(args) => issue::run(args, &ctx),
         Command::Ledger(cmd) => ledger::run(cmd, &ctx),
+        Command::Auth(cmd) => auth::run(cmd, &ctx),
     }
 }
 
