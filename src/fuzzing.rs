@@ -16,11 +16,22 @@ pub fn bundle(data: &[u8]) {
     }
 }
 
-/// talosconfig: parse and re-emit.
+/// talosconfig: parse and re-emit; `config info` (certificate parsing, all three renderers),
+/// the `contexts` table, a self-merge, and the first line used as a `remove` pattern.
 pub fn talosconfig(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(c) = crate::talosconfig::Config::parse(text) {
             let _ = crate::yaml::emit(&c.to_node());
+            let now = time::OffsetDateTime::UNIX_EPOCH;
+            if let Ok(info) = crate::talosconfig::info::Info::collect(&c, text, None, now) {
+                let _ = info.to_text();
+                let _ = info.to_json();
+                let _ = crate::yaml::emit(&info.to_node());
+            }
+            let _ = c.contexts_table();
+            let _ = c.matching(text.lines().next().unwrap_or("*"));
+            let mut merged = c.clone();
+            let _ = merged.merge(c, crate::talosconfig::OnConflict::Rename);
         }
     }
 }

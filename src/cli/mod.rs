@@ -1,6 +1,7 @@
 //! The command tree: clap definitions and glue over the library. No crypto, YAML or file writes
 //! here beyond calling the library.
 
+pub mod auth;
 pub mod check_expiration;
 pub mod config;
 pub mod gen;
@@ -47,6 +48,9 @@ pub enum Command {
     /// Read the issuance ledger (beyond talosctl).
     #[command(subcommand)]
     Ledger(ledger::Command),
+    /// Which roles may call what: Talos's authorization table.
+    #[command(subcommand)]
+    Auth(auth::Command),
 }
 
 /// What every command gets from outside: the clock, the environment, the output streams.
@@ -74,10 +78,6 @@ impl Ctx {
     }
 
     /// An environment variable as the process saw it at start.
-    #[expect(
-        dead_code,
-        reason = "read by the talosconfig path resolution of issue 4"
-    )]
     pub fn env(&self, key: &str) -> Option<&OsString> {
         self.env.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
@@ -159,6 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CheckExpiration(args) => check_expiration::run(args, &ctx),
         Command::Issue(args) => issue::run(args, &ctx),
         Command::Ledger(cmd) => ledger::run(cmd, &ctx),
+        Command::Auth(cmd) => auth::run(cmd, &ctx),
     }
 }
 
