@@ -875,7 +875,7 @@ impl CertInfo {
             };
             line("roles:", roles);
             if let Some(summary) = &self.roles_summary {
-                line("may:", summary.clone());
+                line("access:", summary.clone());
             }
         }
         let issuer = if self.self_signed {

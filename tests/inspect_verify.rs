@@ -532,6 +532,7 @@ fn i5_inspect_every_fixture_bundle() {
                 serde_json::json!([]),
                 "a CA's O is not a role"
             );
+            assert_eq!(cert["rolesSummary"], Value::Null);
             assert_eq!(entry["key"]["status"], "present");
             assert_eq!(
                 entry["key"]["matchesCertificate"], true,
@@ -1019,6 +1020,13 @@ fn i5_inspect_pem_der_csr_and_key_files() {
         "{text}"
     );
     assert!(text.contains("ext key usage:  clientAuth\n"), "{text}");
+    // The authz summary of the roles, one line per credential (CAs have none).
+    let summary = talmint::authz::summary(&roles("os:reader,os:etcd:backup"));
+    assert!(
+        text.contains(&format!("access:         {summary}\n")),
+        "{text}"
+    );
+    assert_eq!(cert["rolesSummary"], summary.as_str());
     assert!(text.contains(", matches the certificate"), "{text}");
     assert!(text.contains("DOES NOT match the certificate"), "{text}");
     assert!(

@@ -43,7 +43,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let opts = Options {
         now: ctx.now(),
-        roles_summary: None,
+        roles_summary: Some(&talmint::authz::summary),
     };
     let results: Vec<(String, Result<FileReport, InspectError>)> = args
         .files
