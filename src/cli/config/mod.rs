@@ -11,6 +11,7 @@ mod new;
 mod node;
 mod proxy_url;
 mod remove;
+mod renew;
 
 use std::path::PathBuf;
 
@@ -104,6 +105,8 @@ pub enum Command {
     Info(info::Args),
     /// Generate a new client configuration file, offline, from the cluster's OS CA.
     New(new::Args),
+    /// Re-issue a context's certificate with the same roles and a new key (beyond talosctl).
+    Renew(renew::Args),
 }
 
 impl Global {
@@ -141,5 +144,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         Command::Merge(a) => merge::run(a, global, ctx),
         Command::Info(a) => info::run(a, global, ctx),
         Command::New(a) => new::run(a, global, ctx),
+        Command::Renew(a) => renew::run(a, global, ctx),
     }
 }
