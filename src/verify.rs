@@ -455,6 +455,11 @@ fn reissue(roles: &RoleSet) -> String {
     format!("issue a new credential from the cluster's secrets: talmint config new --with-secrets secrets.yaml --roles {roles}")
 }
 
+/// How to replace a credential issued by the right CA: renew keeps its roles.
+fn renew() -> &'static str {
+    "renew it (same roles, new key): talmint config renew --with-secrets secrets.yaml [--talosconfig FILE] [--context NAME]"
+}
+
 /// Run every check on the credential in `req`.
 pub fn verify(req: &Request<'_>) -> Verdict {
     verify_inner(req, None, None)
@@ -600,7 +605,7 @@ fn verify_inner(
             format!("the private key does not decode: {problem}"),
             format!(
                 "restore the key issued with this certificate, or {}",
-                reissue(&roles)
+                renew()
             ),
         ));
         None
@@ -610,7 +615,7 @@ fn verify_inner(
             "the credential has no private key (key): the TLS handshake needs it",
             format!(
                 "restore the key issued with this certificate, or {}",
-                reissue(&roles)
+                renew()
             ),
         ));
         None
@@ -626,7 +631,7 @@ fn verify_inner(
                     format!("the private key does not parse: {e}"),
                     format!(
                         "restore the key issued with this certificate, or {}",
-                        reissue(&roles)
+                        renew()
                     ),
                 ));
                 None
@@ -654,7 +659,7 @@ fn verify_inner(
                 ),
                 format!(
                     "put the key issued with this certificate back, or {}",
-                    reissue(&roles)
+                    renew()
                 ),
             )),
             Err(e) => checks.push(fail(
@@ -770,7 +775,7 @@ fn verify_inner(
             problem,
             "a node whose clock reads earlier rejects it: wait until NotBefore, or issue it again with a NotBefore in the past",
         )),
-        Some(problem) => checks.push(fail(CheckId::Validity, problem, reissue(&roles))),
+        Some(problem) => checks.push(fail(CheckId::Validity, problem, renew())),
     }
 
     if cert.is_ca {
@@ -799,7 +804,7 @@ fn verify_inner(
                 go_subject(&cert),
                 eku_list(&cert)
             ),
-            reissue(&roles),
+            renew(),
         ));
     }
 

@@ -1163,3 +1163,53 @@ fn i5_inspect_never_quotes_a_private_key_block_even_when_it_is_broken() {
         }
     }
 }
+
+#[test]
+fn i5_verify_fix_for_an_expired_credential_works() {
+    let Some(bundle) = common::talos("stability/secrets.yaml") else {
+        return;
+    };
+    let b = bundle.to_str().unwrap();
+    let env = Env::new();
+    let ca = SecretsBundle::parse(&std::fs::read_to_string(&bundle).unwrap())
+        .unwrap()
+        .os_ca()
+        .unwrap();
+    let cred = credential(
+        &ca,
+        &roles("os:operator"),
+        now() - Duration::days(2),
+        Ttl::from_hours(24),
+    );
+    env.write("tc", talosconfig("ops", &cred));
+    let run = env.run(&["verify", "tc", "--with-secrets", b]);
+    assert_eq!(run.status.code(), Some(1));
+    let report = stdout(&run);
+    assert_eq!(failed_checks(&report), set(&["validity"]));
+    assert!(
+        report.contains(
+            "fix: renew it (same roles, new key): talmint config renew --with-secrets secrets.yaml"
+        ),
+        "{report}"
+    );
+    // The fix as printed, with this file's names filled in.
+    env.ok(&[
+        "config",
+        "renew",
+        "--with-secrets",
+        b,
+        "--talosconfig",
+        "tc",
+        "--context",
+        "ops",
+    ]);
+    let out = env.ok(&[
+        "verify",
+        "tc",
+        "--with-secrets",
+        b,
+        "--roles",
+        "os:operator",
+    ]);
+    assert!(stdout(&out).contains("verdict: accepted"));
+}
