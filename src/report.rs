@@ -4,7 +4,7 @@
 //! Reports are built once as a [`Node`]; `-o yaml` renders it with [`crate::yaml::emit`] and
 //! `-o json` with [`to_json`], so both formats carry the same keys in the same order.
 //! [`relative_time`] is go-humanize `RelTime` as `talosctl config info` uses it
-//! (`spec/talosconfig.md` §3, `config.go:514-631`); [`short_duration`] is kubeadm's residual time
+//! ([`crate::talosconfig::info::rel_time`]); [`short_duration`] is kubeadm's residual time
 //! (`k8s.io/apimachinery/pkg/util/duration.ShortHumanDuration`).
 
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -16,9 +16,6 @@ use crate::yaml::Node;
 const MINUTE: i64 = 60;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
-const WEEK: i64 = 7 * DAY;
-const MONTH: i64 = 30 * DAY;
-const YEAR: i64 = 12 * MONTH;
 
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -95,44 +92,10 @@ pub fn seconds_between(now: OffsetDateTime, then: OffsetDateTime) -> i64 {
     (then - now).whole_seconds()
 }
 
-/// `then` relative to `now` in words, as go-humanize `RelTime(then, now, "ago", "from now")`:
-/// `10 years from now`, `3 days ago`, `now`.
+/// `then` relative to `now` in words, as go-humanize `RelTime(then, now, "ago", "from now")`
+/// (the same function `config info` uses): `10 years from now`, `3 days ago`, `now`.
 pub fn relative_time(then: OffsetDateTime, now: OffsetDateTime) -> String {
-    let secs = seconds_between(now, then);
-    let suffix = if secs > 0 { "from now" } else { "ago" };
-    let diff = secs.unsigned_abs();
-    let diff = i64::try_from(diff).unwrap_or(i64::MAX);
-    // (upper bound, text, divisor); the first bound above the difference wins.
-    let buckets: [(i64, &str, i64); 16] = [
-        (1, "now", 1),
-        (2, "1 second", 0),
-        (MINUTE, "{} seconds", 1),
-        (2 * MINUTE, "1 minute", 0),
-        (HOUR, "{} minutes", MINUTE),
-        (2 * HOUR, "1 hour", 0),
-        (DAY, "{} hours", HOUR),
-        (2 * DAY, "1 day", 0),
-        (WEEK, "{} days", DAY),
-        (2 * WEEK, "1 week", 0),
-        (MONTH, "{} weeks", WEEK),
-        (2 * MONTH, "1 month", 0),
-        (YEAR, "{} months", MONTH),
-        (18 * MONTH, "1 year", 0),
-        (2 * YEAR, "2 years", 0),
-        (37 * YEAR, "{} years", YEAR),
-    ];
-    let Some((_, text, div)) = buckets.iter().find(|(bound, _, _)| *bound > diff) else {
-        return format!("a long while {suffix}");
-    };
-    if *text == "now" {
-        return "now".to_string();
-    }
-    let words = if *div > 0 {
-        text.replace("{}", &(diff / div).to_string())
-    } else {
-        (*text).to_string()
-    };
-    format!("{words} {suffix}")
+    crate::talosconfig::info::rel_time(then, now, "ago", "from now")
 }
 
 /// kubeadm's RESIDUAL TIME for `secs` seconds left: `45s`, `12m`, `5h`, `364d`, `9y`;
@@ -206,32 +169,18 @@ mod tests {
     use time::macros::datetime;
 
     #[test]
-    fn relative_time_follows_go_humanize_buckets() {
+    fn relative_time_reads_as_config_info() {
         let now = datetime!(2021-07-05 22:06:42 UTC);
-        let cases = [
-            (0, "now"),
-            (1, "1 second from now"),
-            (59, "59 seconds from now"),
-            (-90, "1 minute ago"),
-            (3 * HOUR + 5, "3 hours from now"),
-            (-(DAY + 1), "1 day ago"),
-            (6 * DAY, "6 days from now"),
-            (13 * DAY, "1 week from now"),
-            (29 * DAY, "4 weeks from now"),
-            (59 * DAY, "1 month from now"),
-            (359 * DAY, "11 months from now"),
-            (539 * DAY, "1 year from now"),
-            (719 * DAY, "2 years from now"),
-            (3650 * DAY, "10 years from now"),
-            (-(40 * YEAR), "a long while ago"),
-        ];
-        for (secs, words) in cases {
-            let then = now + time::Duration::seconds(secs);
-            assert_eq!(relative_time(then, now), words, "{secs}s");
-        }
         // talosctl config info on the 2031 fixture certificates at the spec's clock.
-        let not_after = datetime!(2031-07-03 11:18:33 UTC);
-        assert_eq!(relative_time(not_after, now), "10 years from now");
+        assert_eq!(
+            relative_time(datetime!(2031-07-03 11:18:33 UTC), now),
+            "10 years from now"
+        );
+        assert_eq!(
+            relative_time(now - time::Duration::days(3), now),
+            "3 days ago"
+        );
+        assert_eq!(relative_time(now, now), "now");
     }
 
     #[test]
