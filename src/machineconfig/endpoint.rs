@@ -196,8 +196,8 @@ impl GoUrl {
             u.host = host.to_string();
             rest = path;
         }
-        if rest.contains('%') && !valid_escapes(rest) {
-            return Err(fail("invalid URL escape"));
+        if let Some(bad) = bad_escape(rest) {
+            return Err(fail(&format!("invalid URL escape {bad:?}")));
         }
         u.path = rest.to_string();
         Ok(u)
@@ -309,7 +309,8 @@ fn valid_optional_port(port: &str) -> bool {
     }
 }
 
-fn valid_escapes(s: &str) -> bool {
+/// The first malformed `%` escape (Go reports its three bytes), if any.
+fn bad_escape(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut i = 0;
     while let Some(&c) = b.get(i) {
@@ -317,14 +318,15 @@ fn valid_escapes(s: &str) -> bool {
             let ok = b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
                 && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
             if !ok {
-                return false;
+                let end = s.len().min(i + 3);
+                return Some(s.get(i..end).unwrap_or("%").to_string());
             }
             i += 3;
         } else {
             i += 1;
         }
     }
-    true
+    None
 }
 
 #[cfg(test)]

@@ -58,8 +58,9 @@ impl MachineType {
 }
 
 /// Generator options: `generate.Options` (`generate/options.go`), talosctl's flags plus the
-/// library-only options the stability goldens use.
-#[derive(Clone, Debug, Default)]
+/// library-only options the stability goldens use. The default is `generate.DefaultOptions`
+/// (DNS domain `cluster.local`).
+#[derive(Clone, Debug)]
 pub struct Options {
     /// `debug:` (`WithDebug`).
     pub debug: bool,
@@ -77,7 +78,7 @@ pub struct Options {
     pub registry_ca_certs: Vec<(String, String)>,
     /// Hosts whose TLS certificates are not verified (`WithRegistryInsecureSkipVerify`).
     pub registry_insecure: Vec<String>,
-    /// Cluster DNS domain (`--dns-domain`, default `cluster.local`).
+    /// Cluster DNS domain (`--dns-domain`, default `cluster.local`; may be set empty).
     pub dns_domain: String,
     /// A custom CNI manifest URL (`WithCustomCNIUrl`).
     pub custom_cni_url: String,
@@ -99,6 +100,32 @@ pub struct Options {
     pub skip_unattended_install_config: bool,
     /// Generate no Kubernetes and etcd configuration (`--skip-k8s-etcd`).
     pub skip_kubernetes_and_etcd: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            debug: false,
+            install_disk: String::new(),
+            install_image: String::new(),
+            install_extra_kernel_args: Vec::new(),
+            sysctls: Vec::new(),
+            registry_mirrors: Vec::new(),
+            registry_ca_certs: Vec::new(),
+            registry_insecure: Vec::new(),
+            dns_domain: "cluster.local".into(),
+            custom_cni_url: String::new(),
+            allow_scheduling_on_control_planes: false,
+            local_api_server_port: 0,
+            additional_sans: Vec::new(),
+            discovery_enabled: None,
+            kube_prism_port: None,
+            host_dns_forward_kube_dns_to_host: None,
+            kubespan_enabled: None,
+            skip_unattended_install_config: false,
+            skip_kubernetes_and_etcd: false,
+        }
+    }
 }
 
 /// Everything the generator needs: `generate.Input` (`generate/generate.go:25-109`).
@@ -163,7 +190,7 @@ impl fmt::Debug for Input<'_> {
 }
 
 impl<'a> Input<'a> {
-    /// `generate.NewInput`: defaults applied (discovery on, DNS domain `cluster.local`).
+    /// `generate.NewInput`: discovery defaults to on.
     ///
     /// # Errors
     /// [`Error::NoKubernetesVersion`] when `kubernetes_version` is empty.
@@ -178,9 +205,6 @@ impl<'a> Input<'a> {
         let kubernetes_version = kubernetes_version.into();
         if kubernetes_version.is_empty() {
             return Err(Error::NoKubernetesVersion);
-        }
-        if options.dns_domain.is_empty() {
-            options.dns_domain = "cluster.local".into();
         }
         options.discovery_enabled.get_or_insert(true);
         Ok(Input {

@@ -286,17 +286,18 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         outputs.push((secrets_path.clone(), bundle.to_yaml().as_bytes().to_vec()));
     }
 
-    ctx.note("generating PKI and tokens");
     if paths.stdout {
-        let mut files = Vec::new();
-        for (path, bytes) in outputs {
-            if path == secrets_path && save_secrets {
-                files.push((path, bytes, fsx::SECRET_MODE));
-            } else {
-                ctx.stdout(&bytes)?;
-            }
-        }
+        let (secret_files, data): (Vec<_>, Vec<_>) = outputs
+            .into_iter()
+            .partition(|(path, _)| save_secrets && *path == secrets_path);
+        let files: Vec<(PathBuf, Vec<u8>, u32)> = secret_files
+            .into_iter()
+            .map(|(p, b)| (p, b, fsx::SECRET_MODE))
+            .collect();
         write_files(&files, force, ctx)?;
+        for (_, bytes) in data {
+            ctx.stdout(&bytes)?;
+        }
         return Ok(());
     }
     let files: Vec<(PathBuf, Vec<u8>, u32)> = outputs
@@ -307,15 +308,20 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 /// Create parent directories (`mkdir -p`, 0777 before umask), write every file or none, then
-/// print talosctl's `Created <path>` lines.
+/// print talosctl's progress lines. Talos prints `generating PKI and tokens` before generating;
+/// talmint prints it once everything is generated and written, so that a failure is always
+/// exactly one line.
 fn write_files(files: &[(PathBuf, Vec<u8>, u32)], force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     for (path, _, _) in files {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
         if let Some(dir) = parent {
-            fsx::create_dir_all(dir, 0o777).context("failed to create output dir")?;
+            if !dir.is_dir() {
+                fsx::create_dir_all(dir, 0o777).context("failed to create output dir")?;
+            }
         }
     }
     fsx::write_all(files, output::clobber(force))?;
+    ctx.note("generating PKI and tokens");
     for (path, _, _) in files {
         ctx.note(&format!("Created {}", path.display()));
     }
