@@ -191,7 +191,19 @@ fn roster_of_1000_issues_every_credential_and_ledgers_each_once() {
         let cfg = Config::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let ctx_name = cfg.context.clone();
         let c = cert_of(&cfg, &ctx_name);
-        c.verify_signed_by(ca.cert()).unwrap();
+        // `talmint verify`'s checks (apid's), with the node's OS CA as the trust anchor.
+        let context = cfg.get(&ctx_name).unwrap();
+        let d = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).unwrap();
+        let (crt, key, client_ca) = (d(&context.crt), d(&context.key), d(&context.ca));
+        let verdict = talmint::verify::verify(&talmint::verify::Request {
+            trusted: std::slice::from_ref(ca.cert()),
+            crt_pem: &crt,
+            key_pem: &key,
+            client_ca_pem: Some(&client_ca),
+            at: time::OffsetDateTime::now_utc(),
+            expected_roles: None,
+        });
+        assert!(verdict.accepted(), "user-{i}: {}", verdict.summary());
         assert!(c.eku_is_exactly_client_auth());
         assert_eq!(c.issuer_der, ca.cert().subject_der);
         assert_eq!(cfg.get(&ctx_name).unwrap().endpoints, ["10.5.0.2"]);
