@@ -10,6 +10,11 @@
 //! - [`pki`]: keys, PEM, X.509 certificates and CSRs; knows nothing about Talos files.
 //! - [`bundle`]: the secrets bundle (`secrets.yaml`, `spec/pki.md` §1).
 //! - [`talosconfig`]: the talosctl client configuration (`spec/talosconfig.md`).
+//! - [`machineconfig`]: Talos machine configuration generation and patches (`spec/gen-config.md`).
+//! - [`report`]: rendering shared by the reporting commands (JSON in tree order, times in words).
+//! - [`verify`]: will a Talos node accept a credential? (apid's checks, `spec/roles-authz.md` §3).
+//! - [`inspect`]: recognise a credential file and describe its certificates and keys.
+//! - [`expiration`]: when the bundle's CAs and the talosconfig certificates expire.
 #![warn(
     missing_docs,
     clippy::unwrap_used,
@@ -23,13 +28,18 @@
 pub mod authz;
 pub mod bundle;
 pub mod contract;
+pub mod expiration;
 pub mod fsx;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod inspect;
 pub mod ledger;
+pub mod machineconfig;
 pub mod pki;
 pub mod policy;
+pub mod report;
 pub mod roles;
 pub mod roster;
 pub mod talosconfig;
+pub mod verify;
 pub mod yaml;

