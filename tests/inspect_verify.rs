@@ -1169,8 +1169,10 @@ fn i5_verify_fix_for_an_expired_credential_works() {
     let Some(bundle) = common::talos("stability/secrets.yaml") else {
         return;
     };
-    let b = bundle.to_str().unwrap();
     let env = Env::new();
+    // A copy: `config renew` writes its ledger beside the bundle, never into the fixtures.
+    let local = env.write("secrets.yaml", std::fs::read(&bundle).unwrap());
+    let b = local.to_str().unwrap();
     let ca = SecretsBundle::parse(&std::fs::read_to_string(&bundle).unwrap())
         .unwrap()
         .os_ca()
