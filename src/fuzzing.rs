@@ -16,11 +16,22 @@ pub fn bundle(data: &[u8]) {
     }
 }
 
-/// talosconfig: parse and re-emit.
+/// talosconfig: parse and re-emit; `config info` (certificate parsing, all three renderers),
+/// the `contexts` table, a self-merge, and the first line used as a `remove` pattern.
 pub fn talosconfig(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(c) = crate::talosconfig::Config::parse(text) {
             let _ = crate::yaml::emit(&c.to_node());
+            let now = time::OffsetDateTime::UNIX_EPOCH;
+            if let Ok(info) = crate::talosconfig::info::Info::collect(&c, text, None, now) {
+                let _ = info.to_text();
+                let _ = info.to_json();
+                let _ = crate::yaml::emit(&info.to_node());
+            }
+            let _ = c.contexts_table();
+            let _ = c.matching(text.lines().next().unwrap_or("*"));
+            let mut merged = c.clone();
+            let _ = merged.merge(c, crate::talosconfig::OnConflict::Rename);
         }
     }
 }
@@ -49,6 +60,41 @@ pub fn policy(data: &[u8]) {
         };
         let _ = crate::roster::parse(text, "fuzz", &defaults, None);
         let _ = text.parse::<crate::pki::Ttl>();
+    }
+}
+
+/// `inspect` (file recognition and every renderer), `verify` and `check-expiration` on one file.
+pub fn inspect(data: &[u8]) {
+    let now = time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
+    let opts = crate::inspect::Options {
+        now,
+        roles_summary: None,
+    };
+    let result = crate::inspect::inspect_bytes("fuzz", data, &opts);
+    if let Ok(report) = &result {
+        let _ = report.to_text();
+    }
+    let node = crate::inspect::to_node(&[("fuzz".to_string(), result)]);
+    let _ = crate::report::to_json(&node);
+    let _ = crate::yaml::emit(&node);
+    let _ = crate::verify::trusted_from_pem(data);
+    if let Ok(text) = std::str::from_utf8(data) {
+        if let Ok(config) = crate::talosconfig::Config::parse(text) {
+            for (_, ctx) in &config.contexts {
+                if let Ok(v) = crate::verify::verify_context(ctx, None, now, None) {
+                    let _ = v.to_text("fuzz", "fuzz");
+                }
+            }
+            if let Ok((items, skipped)) = crate::expiration::talosconfig_items(&config, "fuzz") {
+                let thresholds = crate::expiration::Thresholds {
+                    warn: 86_400,
+                    fail_within: 3_600,
+                };
+                let report = crate::expiration::evaluate(items, skipped, now, thresholds);
+                let _ = report.to_text();
+                let _ = report.failure_summary();
+            }
+        }
     }
 }
 

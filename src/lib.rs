@@ -4,11 +4,17 @@
 //! - [`yaml`]: an ordered YAML tree and an emitter that writes it exactly as go-yaml v4 does.
 //! - [`fsx`]: the only place that writes files (atomic, exact modes, no clobber, locks).
 //! - [`roles`]: Talos API roles and role sets (`spec/roles-authz.md` §1).
+//! - [`authz`]: who may call what: Talos's method → roles table, least privilege
+//!   (`spec/roles-authz.md` §2).
 //! - [`contract`]: Talos version contracts (`spec/gen-config.md` §2).
 //! - [`pki`]: keys, PEM, X.509 certificates and CSRs; knows nothing about Talos files.
 //! - [`bundle`]: the secrets bundle (`secrets.yaml`, `spec/pki.md` §1).
 //! - [`talosconfig`]: the talosctl client configuration (`spec/talosconfig.md`).
 //! - [`machineconfig`]: Talos machine configuration generation and patches (`spec/gen-config.md`).
+//! - [`report`]: rendering shared by the reporting commands (JSON in tree order, times in words).
+//! - [`verify`]: will a Talos node accept a credential? (apid's checks, `spec/roles-authz.md` §3).
+//! - [`inspect`]: recognise a credential file and describe its certificates and keys.
+//! - [`expiration`]: when the bundle's CAs and the talosconfig certificates expire.
 #![warn(
     missing_docs,
     clippy::unwrap_used,
@@ -19,16 +25,21 @@
     clippy::print_stderr
 )]
 
+pub mod authz;
 pub mod bundle;
 pub mod contract;
+pub mod expiration;
 pub mod fsx;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod inspect;
 pub mod ledger;
 pub mod machineconfig;
 pub mod pki;
 pub mod policy;
+pub mod report;
 pub mod roles;
 pub mod roster;
 pub mod talosconfig;
+pub mod verify;
 pub mod yaml;

@@ -4,7 +4,8 @@
 //! ```yaml
 //! entries:
 //!   - name: alice                 # required; the output file is <name>.talosconfig
-//!     roles: [os:reader]          # required
+//!     roles: [os:reader]          # required, unless `for` is given
+//!     for: [reboot, dmesg]        # instead of roles: the least-privileged roles for these calls
 //!     ttl: 8h                     # optional, default 8760h
 //!     endpoints: [10.5.0.2]       # optional
 //!     nodes: [10.5.0.4]           # optional
@@ -17,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
+use crate::authz;
 use crate::pki::{CaKeyPair, Certificate, PkiError, Ttl, Window};
 use crate::policy::{Policy, Request};
 use crate::roles::RoleSet;
@@ -29,6 +31,8 @@ pub struct Entry {
     pub name: String,
     /// Roles.
     pub roles: RoleSet,
+    /// The calls `for:` named (as resolved), when the roles were chosen from them.
+    pub for_calls: Vec<String>,
     /// Lifetime.
     pub ttl: Ttl,
     /// Context, endpoints and nodes.
@@ -65,6 +69,8 @@ struct RawRoster {
 struct RawEntry {
     name: Option<String>,
     roles: Option<Vec<String>>,
+    #[serde(rename = "for")]
+    for_calls: Option<Vec<String>>,
     ttl: Option<String>,
     endpoints: Option<Vec<String>>,
     nodes: Option<Vec<String>>,
@@ -124,12 +130,31 @@ pub fn parse(
         } else if !seen.insert(name.clone()) {
             problems.push(format!("{at}: duplicate name"));
         }
-        let roles = match e.roles {
-            None => {
+        let mut for_calls = Vec::new();
+        let roles = match (e.roles, e.for_calls) {
+            (Some(_), Some(_)) => {
+                problems.push(format!("{at}: give roles or for, not both"));
+                None
+            }
+            (None, None) => {
                 problems.push(format!("{at}: roles are required"));
                 None
             }
-            Some(r) => match RoleSet::parse_for_issue(
+            (None, Some(calls)) => match authz::roles_for(&calls.join(",")) {
+                Ok(chosen) => {
+                    for_calls = chosen
+                        .targets
+                        .iter()
+                        .map(|t| t.name().to_string())
+                        .collect();
+                    Some(chosen.roles)
+                }
+                Err(err) => {
+                    problems.push(format!("{at}: for: {err}"));
+                    None
+                }
+            },
+            (Some(r), None) => match RoleSet::parse_for_issue(
                 r.iter().map(String::as_str),
                 defaults.allow_unknown_roles,
             ) {
@@ -175,6 +200,7 @@ pub fn parse(
             entries.push(Entry {
                 name,
                 roles,
+                for_calls,
                 ttl,
                 target: Target {
                     context,
@@ -272,6 +298,29 @@ mod tests {
         ] {
             assert!(msg.contains(needle), "{needle} in {msg}");
         }
+    }
+
+    #[test]
+    fn issue6_for_chooses_least_privileged_roles_per_entry() {
+        let text = "entries:\n  - name: ops\n    for: [reboot, dmesg]\n  - name: backup\n    for: [etcd snapshot]\n";
+        let e = parse(text, "r", &defaults(), None).unwrap();
+        assert_eq!(e[0].roles.strings(), ["os:operator"]);
+        assert_eq!(e[0].for_calls, ["reboot", "dmesg"]);
+        assert_eq!(e[0].target.context, "operator@prod");
+        assert_eq!(e[1].roles.strings(), ["os:etcd:backup"]);
+    }
+
+    #[test]
+    fn issue6_for_problems_are_listed_with_the_others() {
+        let text = "entries:\n  - name: a\n    for: []\n  - name: b\n    for: [rebot]\n  - name: c\n    roles: [os:reader]\n    for: [dmesg]\n";
+        let err = parse(text, "r", &defaults(), None).unwrap_err();
+        assert_eq!(err.problems.len(), 3, "{err}");
+        assert!(err.problems[0].starts_with("entries[0] (a): for: no methods given"));
+        assert!(err.problems[1].starts_with("entries[1] (b): for: unknown method \"rebot\""));
+        assert_eq!(
+            err.problems[2],
+            "entries[2] (c): give roles or for, not both"
+        );
     }
 
     #[test]

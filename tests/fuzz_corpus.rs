@@ -93,12 +93,13 @@ fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn parsers_never_panic_on_fixtures_and_mutations() {
-    let targets: [fn(&[u8]); 6] = [
+    let targets: [fn(&[u8]); 7] = [
         talmint::fuzzing::bundle,
         talmint::fuzzing::talosconfig,
         talmint::fuzzing::pem,
         talmint::fuzzing::csr,
         talmint::fuzzing::policy,
+        talmint::fuzzing::inspect,
         talmint::fuzzing::patch,
     ];
     let seeds = seeds();

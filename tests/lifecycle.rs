@@ -191,7 +191,19 @@ fn roster_of_1000_issues_every_credential_and_ledgers_each_once() {
         let cfg = Config::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let ctx_name = cfg.context.clone();
         let c = cert_of(&cfg, &ctx_name);
-        c.verify_signed_by(ca.cert()).unwrap();
+        // `talmint verify`'s checks (apid's), with the node's OS CA as the trust anchor.
+        let context = cfg.get(&ctx_name).unwrap();
+        let d = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).unwrap();
+        let (crt, key, client_ca) = (d(&context.crt), d(&context.key), d(&context.ca));
+        let verdict = talmint::verify::verify(&talmint::verify::Request {
+            trusted: std::slice::from_ref(ca.cert()),
+            crt_pem: &crt,
+            key_pem: &key,
+            client_ca_pem: Some(&client_ca),
+            at: time::OffsetDateTime::now_utc(),
+            expected_roles: None,
+        });
+        assert!(verdict.accepted(), "user-{i}: {}", verdict.summary());
         assert!(c.eku_is_exactly_client_auth());
         assert_eq!(c.issuer_der, ca.cert().subject_der);
         assert_eq!(cfg.get(&ctx_name).unwrap().endpoints, ["10.5.0.2"]);
@@ -346,4 +358,171 @@ fn ledger_list_filters_active_and_expired() {
     let v: serde_json::Value = serde_json::from_str(&expired).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["label"], "short");
+}
+
+fn context_block(text: &str, name: &str) -> String {
+    // The lines of one context in a 4-space talosconfig.
+    let head = format!("    {name}:");
+    let mut out = String::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if line == head {
+            inside = true;
+        } else if inside && !line.starts_with("        ") {
+            break;
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(!out.is_empty(), "context {name} not found");
+    out
+}
+
+#[test]
+fn renew_keeps_roles_changes_serial_and_key_and_leaves_other_contexts_byte_identical() {
+    let env = Env::new();
+    setup(&env);
+    let tc = ["--talosconfig", "tc"];
+    for (file, roles) in [
+        ("a", "os:reader"),
+        ("b", "os:operator,os:etcd:backup"),
+        ("c", "os:admin"),
+    ] {
+        env.ok(&[
+            "config",
+            "new",
+            file,
+            "--with-secrets",
+            "secrets.yaml",
+            "--roles",
+            roles,
+            "--crt-ttl",
+            "2h",
+            "--context",
+            file,
+        ]);
+        env.ok(&[&["config", "merge", file][..], &tc[..]].concat());
+    }
+    let before = String::from_utf8(env.read("tc")).unwrap();
+    let old = Config::parse(&before).unwrap();
+    env.ok(&[
+        &[
+            "config",
+            "renew",
+            "--context",
+            "b",
+            "--with-secrets",
+            "secrets.yaml",
+            "--crt-ttl",
+            "8h",
+        ][..],
+        &tc[..],
+    ]
+    .concat());
+    let after = String::from_utf8(env.read("tc")).unwrap();
+    let new = Config::parse(&after).unwrap();
+    for other in ["a", "c"] {
+        assert_eq!(
+            context_block(&before, other),
+            context_block(&after, other),
+            "{other} changed"
+        );
+    }
+    let (o, n) = (cert_of(&old, "b"), cert_of(&new, "b"));
+    let mut roles = n.organizations.clone();
+    roles.sort();
+    assert_eq!(roles, ["os:etcd:backup", "os:operator"]);
+    assert_ne!(o.serial_hex, n.serial_hex);
+    assert_ne!(o.spki_der, n.spki_der, "new key");
+    assert_ne!(
+        old.get("b").unwrap().key.as_str(),
+        new.get("b").unwrap().key.as_str()
+    );
+    assert_eq!(n.not_after - n.not_before, time::Duration::hours(8));
+    n.verify_signed_by(os_ca(&env).cert()).unwrap();
+    assert_eq!(new.context, old.context, "current context unchanged");
+    // The ledger has the renewal.
+    let entries = talmint::ledger::read(&env.path("talmint-ledger.jsonl")).unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.command == "config renew")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn renew_all_skips_contexts_from_another_ca_and_keeps_the_old_lifetime() {
+    let env = Env::new();
+    setup(&env);
+    env.ok(&["gen", "ca", "--organization", "other"]);
+    env.ok(&[
+        "config",
+        "new",
+        "mine",
+        "--with-secrets",
+        "secrets.yaml",
+        "--roles",
+        "os:reader",
+        "--crt-ttl",
+        "3h",
+        "--context",
+        "mine",
+    ]);
+    env.ok(&[
+        "config",
+        "new",
+        "theirs",
+        "--ca-crt",
+        "other.crt",
+        "--ca-key",
+        "other.key",
+        "--context",
+        "theirs",
+    ]);
+    for f in ["mine", "theirs"] {
+        env.ok(&["config", "merge", f, "--talosconfig", "tc"]);
+    }
+    let before = String::from_utf8(env.read("tc")).unwrap();
+    let out = env.ok(&[
+        "config",
+        "renew",
+        "--all",
+        "--with-secrets",
+        "secrets.yaml",
+        "--talosconfig",
+        "tc",
+    ]);
+    let err = common::stderr(&out);
+    assert!(err.contains("skipping context \"theirs\""), "{err}");
+    assert!(err.contains("renewed context \"mine\""), "{err}");
+    let after = String::from_utf8(env.read("tc")).unwrap();
+    assert_eq!(
+        context_block(&before, "theirs"),
+        context_block(&after, "theirs")
+    );
+    let n = cert_of(&Config::parse(&after).unwrap(), "mine");
+    assert_eq!(n.not_after - n.not_before, time::Duration::hours(3));
+    // Renewing only a foreign context is refused, file unchanged.
+    let digest = env.tree_digest();
+    let out = env.run(&[
+        "config",
+        "renew",
+        "--context",
+        "theirs",
+        "--with-secrets",
+        "secrets.yaml",
+        "--talosconfig",
+        "tc",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("was not issued by"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(env.tree_digest(), digest);
 }

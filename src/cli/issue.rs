@@ -17,7 +17,7 @@ use super::{issuing, output, Ctx};
 #[command(after_help = "EXAMPLES:\n  \
 talmint issue --roster team.yaml --with-secrets secrets.yaml -o out/\n  \
 talmint issue --roster ci.yaml --ca-crt talos.crt --ca-key talos.key -o creds/ --policy policy.yaml\n\n\
-ROSTER FORMAT:\n  entries:\n    - name: alice               # -> out/alice.talosconfig\n      roles: [os:reader]\n      \
+ROSTER FORMAT:\n  entries:\n    - name: alice               # -> out/alice.talosconfig\n      roles: [os:reader]        # or for: [reboot, dmesg] (least privilege)\n      \
 ttl: 8h                   # optional, default 8760h\n      endpoints: [10.5.0.2]     # optional\n      \
 nodes: [10.5.0.4]         # optional\n      context: alice@prod       # optional, default as config new\n\n\
 If any entry is invalid nothing is written and every invalid entry is listed.")]
@@ -63,6 +63,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         &defaults,
         policy.as_ref(),
     )?;
+    for e in entries.iter().filter(|e| !e.for_calls.is_empty()) {
+        ctx.note(&format!(
+            "{}: roles for {}: {}",
+            e.name,
+            e.for_calls.join(", "),
+            e.roles
+        ));
+    }
     let (ca, ca_pem) = args.ca.load()?;
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let total = entries.len();

@@ -1,12 +1,16 @@
 //! The command tree: clap definitions and glue over the library. No crypto, YAML or file writes
 //! here beyond calling the library.
 
+pub mod auth;
+pub mod check_expiration;
 pub mod config;
 pub mod gen;
+pub mod inspect;
 pub mod issue;
 pub mod issuing;
 pub mod ledger;
 pub mod output;
+pub mod verify;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -33,11 +37,20 @@ pub enum Command {
     Gen(gen::Args),
     /// Manage talosconfig files (as `talosctl config`).
     Config(config::Args),
+    /// Describe the certificates and keys in talosconfigs, bundles, configs, PEM/DER files.
+    Inspect(inspect::Args),
+    /// Check whether a Talos node would accept a talosconfig's credential.
+    Verify(verify::Args),
+    /// List when the bundle's CAs and the talosconfig certificates expire.
+    CheckExpiration(check_expiration::Args),
     /// Issue one talosconfig per roster entry, in parallel (beyond talosctl).
     Issue(issue::Args),
     /// Read the issuance ledger (beyond talosctl).
     #[command(subcommand)]
     Ledger(ledger::Command),
+    /// Which roles may call what: Talos's authorization table.
+    #[command(subcommand)]
+    Auth(auth::Command),
 }
 
 /// What every command gets from outside: the clock, the environment, the output streams.
@@ -141,8 +154,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Gen(args) => gen::run(args, &ctx),
         Command::Config(args) => config::run(args, &ctx),
+        Command::Inspect(args) => inspect::run(args, &ctx),
+        Command::Verify(args) => verify::run(args, &ctx),
+        Command::CheckExpiration(args) => check_expiration::run(args, &ctx),
         Command::Issue(args) => issue::run(args, &ctx),
         Command::Ledger(cmd) => ledger::run(cmd, &ctx),
+        Command::Auth(cmd) => auth::run(cmd, &ctx),
     }
 }
 

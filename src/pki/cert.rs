@@ -251,6 +251,14 @@ fn ip_from_bytes(b: &[u8]) -> Option<IpAddr> {
     }
 }
 
+/// The algorithm name of a SubjectPublicKeyInfo DER, as [`Certificate::key_algorithm`] names it
+/// (`Ed25519`, `ECDSA P-256`, `RSA-4096`); `None` when the DER does not parse.
+pub fn spki_algorithm_name(spki_der: &[u8]) -> Option<String> {
+    x509_parser::x509::SubjectPublicKeyInfo::from_der(spki_der)
+        .ok()
+        .map(|(_, spki)| key_algorithm_name(&spki))
+}
+
 fn key_algorithm_name(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> String {
     use x509_parser::public_key::PublicKey;
     match spki.parsed() {

@@ -3,15 +3,32 @@
 //!
 //! The model keeps `ca`/`crt`/`key` as the base64 text the file holds, so certificates round-trip
 //! verbatim. Contexts keep go-yaml natural key order when written.
+//!
+//! Submodules: [`path`] finds the file (§3), [`store`] reads and writes it under a lock,
+//! [`merge`] merges two configs (§5), [`info`] renders `config info` (§4), [`table`] renders
+//! `config contexts`, [`glob`] matches `config remove` patterns.
+
+pub mod glob;
+pub mod info;
+pub mod merge;
+pub mod path;
+pub mod store;
+pub mod table;
 
 pub mod credential;
 
 use std::fmt;
+use std::path::Path;
 
+use base64::Engine as _;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::yaml::Node;
+
+pub use merge::{MergeError, MergeReport, OnConflict};
+pub use path::{ConfigPath, PathEnv};
+pub use store::{load, save, update, update_if, Change, StoreError};
 
 /// A whole talosconfig file.
 #[derive(Clone, Default)]
@@ -63,8 +80,41 @@ pub enum ConfigError {
     #[error("no context is set")]
     NoContext,
     /// The named context is missing (talosctl's message).
-    #[error("context {0:?} is not defined")]
+    #[error("context {} is not defined", go_quote(.0))]
     UnknownContext(String),
+}
+
+/// Why `config add` could not build a context (talosctl's messages, `config.go:193-242,328-355`).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AddError {
+    /// Only one of `--crt` and `--key` was given.
+    #[error("if either the 'crt' or 'key' flag is specified, both are required")]
+    CrtWithoutKey,
+    /// `--ca` could not be read.
+    #[error("error reading CA: open {path}: {reason}")]
+    Ca {
+        /// The file.
+        path: String,
+        /// What the OS said, worded as Go does.
+        reason: String,
+    },
+    /// `--crt` could not be read.
+    #[error("error reading certificate: open {path}: {reason}")]
+    Crt {
+        /// The file.
+        path: String,
+        /// What the OS said, worded as Go does.
+        reason: String,
+    },
+    /// `--key` could not be read.
+    #[error("error reading key: open {path}: {reason}")]
+    Key {
+        /// The file.
+        path: String,
+        /// What the OS said, worded as Go does.
+        reason: String,
+    },
 }
 
 #[derive(Deserialize, Default)]
@@ -122,7 +172,7 @@ impl Config {
     /// [`ConfigError::Parse`] when the text is not YAML of the talosconfig shape.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
         let raw: Option<RawConfig> =
-            serde_yaml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
+            serde_yaml::from_str(text).map_err(|e| ConfigError::Parse(parse_reason(&e)))?;
         let raw = raw.unwrap_or_default();
         let mut contexts = Vec::new();
         for (name, value) in raw.contexts.unwrap_or_default() {
@@ -130,16 +180,39 @@ impl Config {
                 serde_yaml::Value::String(s) => s,
                 other => serde_yaml::to_string(&other)
                     .map(|s| s.trim_end().to_string())
-                    .map_err(|e| ConfigError::Parse(e.to_string()))?,
+                    .map_err(|e| ConfigError::Parse(parse_reason(&e)))?,
             };
-            let rc: Option<RawContext> = serde_yaml::from_value(value)
-                .map_err(|e| ConfigError::Parse(format!("contexts.{name}: {e}")))?;
+            let rc: Option<RawContext> = serde_yaml::from_value(value).map_err(|e| {
+                ConfigError::Parse(format!(
+                    "contexts.{}: {}",
+                    go_quote(&name),
+                    parse_reason(&e)
+                ))
+            })?;
             contexts.push((name, Context::from_raw(rc.unwrap_or_default())));
         }
         Ok(Config {
             context: raw.context.unwrap_or_default(),
             contexts,
         })
+    }
+
+    /// Whether a context named `name` exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.contexts.iter().any(|(n, _)| n == name)
+    }
+
+    /// Remove the context `name`; returns it when it existed.
+    pub fn remove(&mut self, name: &str) -> Option<Context> {
+        let at = self.contexts.iter().position(|(n, _)| n == name)?;
+        Some(self.contexts.remove(at).1)
+    }
+
+    /// Context names in byte order, as talosctl sorts them for listing (`slices.Sort`).
+    pub fn sorted_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.contexts.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names
     }
 
     /// The context named `name`.
@@ -183,6 +256,32 @@ impl Config {
             .ok_or_else(|| ConfigError::UnknownContext(name.to_string()))
     }
 
+    /// The file bytes talosctl writes for this config (`Config.Bytes`, `config.go:192-194`). They
+    /// hold private keys, hence the `Zeroizing` buffer.
+    pub fn to_yaml(&self) -> Zeroizing<String> {
+        Zeroizing::new(crate::yaml::emit(&self.to_node()))
+    }
+
+    /// The context `override_name` or, when `None`, the current one, mutably, with its name.
+    ///
+    /// # Errors
+    /// As [`Config::selected`].
+    pub fn selected_mut(
+        &mut self,
+        override_name: Option<&str>,
+    ) -> Result<(&str, &mut Context), ConfigError> {
+        let name = match override_name {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ if self.context.is_empty() => return Err(ConfigError::NoContext),
+            _ => self.context.clone(),
+        };
+        self.contexts
+            .iter_mut()
+            .find(|(n, _)| *n == name)
+            .map(|(n, c)| (n.as_str(), c))
+            .ok_or(ConfigError::UnknownContext(name))
+    }
+
     /// The YAML tree talosctl writes (`config.go:192-194`): `context`, then `contexts` in go-yaml
     /// natural order. The result holds private keys: emit it into a `Zeroizing` buffer.
     pub fn to_node(&self) -> Node {
@@ -200,6 +299,44 @@ impl Config {
 }
 
 impl Context {
+    /// The context `config add` stores: base64 of the raw bytes of each given file (no PEM
+    /// check, as talosctl), no endpoints. An empty path counts as not given.
+    ///
+    /// # Errors
+    /// [`AddError::CrtWithoutKey`] before reading anything when only one of `crt`/`key` is
+    /// given; a read error naming the file otherwise.
+    pub fn from_files(
+        ca: Option<&Path>,
+        crt: Option<&Path>,
+        key: Option<&Path>,
+    ) -> Result<Self, AddError> {
+        fn given(p: Option<&Path>) -> Option<&Path> {
+            p.filter(|p| !p.as_os_str().is_empty())
+        }
+        let (ca, crt, key) = (given(ca), given(crt), given(key));
+        if crt.is_some() != key.is_some() {
+            return Err(AddError::CrtWithoutKey);
+        }
+        let read = |p: &Path| -> Result<Zeroizing<Vec<u8>>, (String, String)> {
+            std::fs::read(p)
+                .map(Zeroizing::new)
+                .map_err(|e| (p.display().to_string(), store::go_io_reason(&e)))
+        };
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        let mut ctx = Context::default();
+        if let Some(p) = ca {
+            let bytes = read(p).map_err(|(path, reason)| AddError::Ca { path, reason })?;
+            ctx.ca = b64(&bytes);
+        }
+        if let (Some(crt), Some(key)) = (crt, key) {
+            let bytes = read(crt).map_err(|(path, reason)| AddError::Crt { path, reason })?;
+            ctx.crt = b64(&bytes);
+            let bytes = read(key).map_err(|(path, reason)| AddError::Key { path, reason })?;
+            ctx.key = Zeroizing::new(b64(&bytes));
+        }
+        Ok(ctx)
+    }
+
     fn from_raw(rc: RawContext) -> Self {
         let mut endpoints = rc.endpoints.unwrap_or_default();
         if let Some(t) = rc.target.filter(|t| !t.is_empty()) {
@@ -270,6 +407,79 @@ impl Context {
         }
         Node::Map(m)
     }
+}
+
+/// serde_yaml's message without the offending value (it may be key material pasted in the wrong
+/// place) and without our private type names.
+fn parse_reason(err: &serde_yaml::Error) -> String {
+    let text = err
+        .to_string()
+        .replace("struct RawConfig", "a talosconfig mapping")
+        .replace("struct RawContext", "a context mapping")
+        .replace("struct RawAuth", "an auth mapping")
+        .replace("struct RawBasic", "a basic auth mapping")
+        .replace("struct RawSiderov1", "a siderov1 mapping");
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            // serde quotes string values as "…" (with \" escapes) and other scalars as `…`.
+            '"' => {
+                let mut escaped = false;
+                for q in chars.by_ref() {
+                    if q == '"' && !escaped {
+                        break;
+                    }
+                    escaped = q == '\\' && !escaped;
+                }
+                out.push_str("(value hidden)");
+            }
+            '`' => {
+                for q in chars.by_ref() {
+                    if q == '`' {
+                        break;
+                    }
+                }
+                out.push_str("(value hidden)");
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Quote `s` as Go's `%q` / `strconv.Quote` does, for messages that must match talosctl's byte
+/// for byte (`context "x" is not defined`, rename notices).
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() || matches!(c, '\u{ad}' | '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let n = c as u32;
+                if n < 0x10000 {
+                    out.push_str(&format!("\\u{n:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 impl fmt::Debug for Config {

@@ -12,7 +12,7 @@ use talmint::roles::RoleSet;
 use talmint::talosconfig::credential;
 
 use super::Global;
-use crate::cli::{issuing, output, Ctx};
+use crate::cli::{auth, issuing, output, Ctx};
 
 /// Flags: talosctl's (`--roles`, `--crt-ttl`) plus the offline CA source.
 #[derive(clap::Args, Debug)]
@@ -21,6 +21,7 @@ talmint config new --with-secrets secrets.yaml\n  \
 talmint config new reader.talosconfig --with-secrets secrets.yaml --roles os:reader --crt-ttl 8h \\\n      \
 --endpoints 10.5.0.2,10.5.0.3 --nodes 10.5.0.4\n  \
 talmint config new ci.talosconfig --ca-crt talos.crt --ca-key talos.key --roles os:etcd:backup --crt-ttl 1h\n  \
+talmint config new ops.talosconfig --with-secrets secrets.yaml --for reboot,dmesg   # os:operator\n  \
 talmint config new - --with-secrets secrets.yaml --roles os:reader | vault kv put secret/talos config=-\n\n\
 The context is named as a Talos node names it: <role without os:>@<cluster> for exactly one role,\n\
 the cluster name otherwise (--cluster, default talos); the global --context overrides it.")]
@@ -36,6 +37,8 @@ pub struct Args {
     /// Roles.
     #[arg(long, value_delimiter = ',', default_value = "os:admin")]
     pub roles: Vec<String>,
+    #[arg(long = "for", value_name = "METHODS", conflicts_with = "roles", help = auth::FOR_HELP)]
+    pub for_calls: Option<String>,
     /// Certificate TTL (Go duration such as 8h, 90m, 1h30m; or days: 7d).
     #[arg(long = "crt-ttl", default_value = "8760h", allow_hyphen_values = true)]
     pub crt_ttl: Ttl,
@@ -54,10 +57,13 @@ pub struct Args {
 
 /// Issue the certificate and write the talosconfig (0600).
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
-    let roles = RoleSet::parse_for_issue(
-        args.roles.iter().map(String::as_str),
-        args.allow_unknown_roles,
-    )?;
+    let roles = match &args.for_calls {
+        Some(calls) => auth::roles_for(calls, ctx)?,
+        None => RoleSet::parse_for_issue(
+            args.roles.iter().map(String::as_str),
+            args.allow_unknown_roles,
+        )?,
+    };
     let path = args.output.clone().unwrap_or_else(|| args.path.clone());
     let to_stdout = path.as_os_str() == "-";
     if !to_stdout && !args.force && path.symlink_metadata().is_ok() {

@@ -8,12 +8,13 @@ use talmint::fsx;
 use talmint::pki::{csr, PrivateKey};
 use talmint::roles::RoleSet;
 
-use crate::cli::{output, Ctx};
+use crate::cli::{auth, output, Ctx};
 
 /// Flags as talosctl's.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  talmint gen key --name admin\n  \
-talmint gen csr --key admin.key --ip 10.5.0.2 --roles os:reader   # writes admin.csr")]
+talmint gen csr --key admin.key --ip 10.5.0.2 --roles os:reader   # writes admin.csr\n  \
+talmint gen csr --key backup.key --ip 10.5.0.2 --for \"etcd snapshot\"   # os:etcd:backup")]
 pub struct Args {
     /// The path to the PKCS#8 private key.
     #[arg(long, required = true)]
@@ -24,6 +25,8 @@ pub struct Args {
     /// Roles.
     #[arg(long, value_delimiter = ',', default_value = "os:admin")]
     pub roles: Vec<String>,
+    #[arg(long = "for", value_name = "METHODS", conflicts_with = "roles", help = auth::FOR_HELP)]
+    pub for_calls: Option<String>,
     /// Accept roles Talos does not define (kept for forward compatibility).
     #[arg(long)]
     pub allow_unknown_roles: bool,
@@ -36,10 +39,13 @@ fn csr_path(key: &Path) -> PathBuf {
 
 /// Write the CSR next to the key.
 pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
-    let roles = RoleSet::parse_for_issue(
-        args.roles.iter().map(String::as_str),
-        args.allow_unknown_roles,
-    )?;
+    let roles = match &args.for_calls {
+        Some(calls) => auth::roles_for(calls, ctx)?,
+        None => RoleSet::parse_for_issue(
+            args.roles.iter().map(String::as_str),
+            args.allow_unknown_roles,
+        )?,
+    };
     let ip: IpAddr = args
         .ip
         .parse()

@@ -1,0 +1,123 @@
+//! `talmint config renew` (beyond talosctl): re-issue a context's certificate with the same roles
+//! and a new key, replacing it atomically under the talosconfig's lock; other contexts are left
+//! as they are.
+
+use anyhow::Context as _;
+use base64::Engine;
+use talmint::pki::{Certificate, Ttl};
+use talmint::roles::RoleSet;
+use talmint::talosconfig::{self, credential};
+use zeroize::Zeroizing;
+
+use super::{Ctx, Global};
+use crate::cli::issuing;
+
+/// Flags.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "EXAMPLES:\n  \
+talmint config renew --with-secrets secrets.yaml                 # the current context\n  \
+talmint config renew --context reader@prod --with-secrets secrets.yaml --crt-ttl 8h\n  \
+talmint config renew --all --ca-crt talos.crt --ca-key talos.key\n\n\
+The new certificate keeps the old one's roles; its TTL is --crt-ttl, or the old certificate's\n\
+lifetime when not given.")]
+pub struct Args {
+    /// Renew every context whose certificate the CA issued (contexts from other CAs are skipped).
+    #[arg(long)]
+    pub all: bool,
+    /// Certificate TTL (default: the old certificate's lifetime).
+    #[arg(long = "crt-ttl")]
+    pub crt_ttl: Option<Ttl>,
+    #[command(flatten)]
+    pub ca: issuing::CaSource,
+    #[command(flatten)]
+    pub issuing: issuing::Flags,
+}
+
+/// Renew, then record in the ledger.
+pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
+    let target = global.target(ctx)?;
+    let (ca, ca_pem) = args.ca.load()?;
+    let policy = args.issuing.load_policy()?;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let renewed = talosconfig::update(
+        &target,
+        |config| -> anyhow::Result<Vec<(String, Certificate)>> {
+            let names: Vec<String> = if args.all {
+                config.contexts.iter().map(|(n, _)| n.clone()).collect()
+            } else {
+                vec![config.selected(global.context())?.0.to_string()]
+            };
+            let mut out = Vec::new();
+            for name in names {
+                let Some(context) = config.get_mut(&name) else {
+                    continue;
+                };
+                let old_pem = b64
+                    .decode(context.crt.trim())
+                    .with_context(|| format!("context {name:?}: crt is not base64"))?;
+                let old = Certificate::from_pem(&old_pem)
+                    .with_context(|| format!("context {name:?}: crt"))?;
+                if old.issuer_der != ca.cert().subject_der
+                    || old.verify_signed_by(ca.cert()).is_err()
+                {
+                    if args.all {
+                        ctx.note(&format!(
+                            "skipping context {name:?}: its certificate was not issued by {}",
+                            args.ca.describe()
+                        ));
+                        continue;
+                    }
+                    anyhow::bail!("context {name:?}: its certificate was not issued by {}: give the CA that issued it", args.ca.describe());
+                }
+                let roles = RoleSet::parse_lenient(old.organizations.iter().map(String::as_str));
+                let lifetime =
+                    u64::try_from((old.not_after - old.not_before).whole_seconds()).unwrap_or(0);
+                let ttl = args.crt_ttl.unwrap_or(Ttl::from_secs(lifetime.max(1)));
+                issuing::check_policy(
+                    policy.as_ref(),
+                    &talmint::policy::Request {
+                        roles: &roles,
+                        ttl,
+                        endpoints: &context.endpoints,
+                        nodes: &context.nodes,
+                    },
+                )
+                .with_context(|| format!("context {name:?}"))?;
+                let issued = ca
+                    .issue_client_in(&roles, &args.issuing.window(ctx.now(), ttl))
+                    .with_context(|| {
+                        format!("context {name:?}: issuing from {}", args.ca.describe())
+                    })?;
+                let fresh = credential::single(&ca_pem, &issued, &credential::Target::default())?;
+                let (_, new_ctx) = fresh
+                    .contexts
+                    .into_iter()
+                    .next()
+                    .context("internal: no context built")?;
+                context.crt = new_ctx.crt;
+                context.key = Zeroizing::new(new_ctx.key.to_string());
+                out.push((name, issued.cert));
+            }
+            if out.is_empty() {
+                anyhow::bail!(
+                    "no context was renewed: none has a certificate issued by {}",
+                    args.ca.describe()
+                );
+            }
+            Ok(out)
+        },
+    )?;
+    for (name, _) in &renewed {
+        ctx.note(&format!("renewed context {name:?}"));
+    }
+    let certs: Vec<(&Certificate, &str)> = renewed.iter().map(|(n, c)| (c, n.as_str())).collect();
+    issuing::record(
+        args.issuing
+            .ledger_path(args.ca.with_secrets.as_deref())
+            .as_deref(),
+        &certs,
+        ca.cert(),
+        ctx.now(),
+        "config renew",
+    )
+}

@@ -1,0 +1,996 @@
+//! Will a Talos node accept this credential? Every check apid makes on a client certificate
+//! (`spec/roles-authz.md` §3–§4), plus what talosctl and the roles need, each named with what to
+//! do when it fails.
+//!
+//! apid: Go's `crypto/tls` `RequireAndVerifyClientCert` against the accepted CAs, i.e.
+//! `x509.Certificate.Verify` with `KeyUsages = [ClientAuth]` (go `src/crypto/x509/verify.go`,
+//! `isValid`/`buildChains`: issuer bytes equal a CA's subject bytes, the CA's signature, every
+//! certificate of the chain valid at the node's clock, EKUs compatible with clientAuth along the
+//! chain), then talos `internal/app/apid/service.go` `verifyExtKeyUsage` (every non-CA
+//! certificate of the chain has exactly `[ClientAuth]` among the EKUs Go knows), and the TLS
+//! handshake proves the key matches. Beyond apid: the leaf must not be a CA, its roles must be
+//! built-in (a node denies every call otherwise), optionally exactly the expected ones, and the
+//! client's own `ca` must hold the node's CA (or talosctl refuses the node's server certificate).
+
+use base64::Engine;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::bundle::SecretsBundle;
+use crate::pki::cert::{EKU_CLIENT_AUTH, EKU_SERVER_AUTH};
+use crate::pki::pem as pemx;
+use crate::pki::{Certificate, PkiError, PrivateKey};
+use crate::report::{relative_time, rfc3339, serial_number};
+use crate::roles::{RoleSet, BUILT_IN};
+use crate::talosconfig::Context;
+
+/// OID of anyExtendedKeyUsage.
+const EKU_ANY: &str = "2.5.29.37.0";
+
+/// The extended key usages Go's `crypto/x509` knows (`x509.go` `extKeyUsageOIDs`); any other OID
+/// lands in `UnknownExtKeyUsage`, which Talos's exact-EKU rule does not look at.
+const GO_KNOWN_EKUS: [&str; 14] = [
+    EKU_ANY,
+    EKU_SERVER_AUTH,
+    EKU_CLIENT_AUTH,
+    "1.3.6.1.5.5.7.3.3",
+    "1.3.6.1.5.5.7.3.4",
+    "1.3.6.1.5.5.7.3.5",
+    "1.3.6.1.5.5.7.3.6",
+    "1.3.6.1.5.5.7.3.7",
+    "1.3.6.1.5.5.7.3.8",
+    "1.3.6.1.5.5.7.3.9",
+    "1.3.6.1.4.1.311.10.3.3",
+    "2.16.840.1.113730.4.1",
+    "1.3.6.1.4.1.311.2.1.22",
+    "1.3.6.1.4.1.311.61.1.1",
+];
+
+/// What to check and against what.
+pub struct Request<'a> {
+    /// The CA certificates a node accepts (`machine.ca.crt` plus `machine.acceptedCAs`).
+    pub trusted: &'a [Certificate],
+    /// The client certificate PEM (its first `CERTIFICATE` block is the leaf); empty when none.
+    pub crt_pem: &'a [u8],
+    /// The client private key PEM; empty when none. Read, never shown.
+    pub key_pem: &'a [u8],
+    /// The client's own CA PEM (a talosconfig context's `ca`), to check it holds the node's CA;
+    /// `None` skips that check (e.g. when `trusted` came from that very `ca`).
+    pub client_ca_pem: Option<&'a [u8]>,
+    /// The node's clock.
+    pub at: OffsetDateTime,
+    /// With `--roles`: the exact roles the credential must carry.
+    pub expected_roles: Option<&'a RoleSet>,
+}
+
+/// One check, in the order [`verify`] runs them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckId {
+    /// The credential has a certificate and it parses.
+    Certificate,
+    /// The credential has a private key and it parses.
+    PrivateKey,
+    /// The private key belongs to the certificate (the TLS handshake proves it).
+    KeyMatches,
+    /// The certificate's issuer bytes equal a trusted CA's subject bytes (Go finds parents by
+    /// raw subject).
+    Issuer,
+    /// The CA's signature verifies, the CA is valid at the time and allows clientAuth.
+    Chain,
+    /// The certificate is valid at the time (NotBefore ≤ t ≤ NotAfter).
+    Validity,
+    /// The certificate is not a CA.
+    NotCa,
+    /// The EKUs are exactly `[clientAuth]` (apid's `verifyExtKeyUsage`).
+    ExtKeyUsage,
+    /// The client's own `ca` holds the node's CA (talosctl verifies the node with it).
+    ClientCa,
+    /// Every role is built in and there is at least one.
+    RolesKnown,
+    /// The roles are exactly the expected ones (`--roles`).
+    RolesExpected,
+}
+
+/// How a check went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Passed; what was seen.
+    Pass(String),
+    /// Failed: what is wrong and what to do.
+    Fail {
+        /// What is wrong.
+        problem: String,
+        /// What to do about it.
+        fix: String,
+    },
+    /// Not run; why.
+    Skip(String),
+}
+
+/// One check's result.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// Which check.
+    pub id: CheckId,
+    /// How it went.
+    pub outcome: Outcome,
+}
+
+/// The answer: every check, the leaf and its roles.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// The time the node's clock was assumed to read.
+    pub at: OffsetDateTime,
+    /// The client certificate, when it parsed.
+    pub leaf: Option<Certificate>,
+    /// The roles read from the leaf as apid reads them (trimmed, empty dropped, unknown kept).
+    pub roles: RoleSet,
+    /// Every check in order.
+    pub checks: Vec<Check>,
+    /// Things worth knowing that do not reject the credential.
+    pub notes: Vec<String>,
+}
+
+/// Why a credential could not be checked at all (nothing to trust).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// Nothing to check against.
+    #[error("the context has no ca: pass the cluster's CA with --with-secrets secrets.yaml or --ca FILE")]
+    NoCa,
+    /// The CA given does not parse.
+    #[error("the CA does not parse: {0}")]
+    BadCa(String),
+}
+
+/// Why a certificate does not chain to a set of CAs.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChainError {
+    /// No CA certificate to chain to.
+    #[error("there is no CA certificate to check against")]
+    NoCa,
+    /// No CA's subject equals the certificate's issuer.
+    #[error("issued by {issuer:?}, but the CA is {cas}")]
+    IssuerMismatch {
+        /// The certificate's issuer.
+        issuer: String,
+        /// The CAs' subjects, joined.
+        cas: String,
+    },
+    /// The issuer name matches but no such CA's signature verifies.
+    #[error("issuer {issuer:?} matches the CA's name, but the signature does not verify with its key ({pin})")]
+    BadSignature {
+        /// The issuer name.
+        issuer: String,
+        /// SPKI pin of the CA tried.
+        pin: String,
+    },
+}
+
+impl CheckId {
+    /// The check's name in reports (`ext-key-usage`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckId::Certificate => "certificate",
+            CheckId::PrivateKey => "private-key",
+            CheckId::KeyMatches => "key-matches",
+            CheckId::Issuer => "issuer",
+            CheckId::Chain => "chain",
+            CheckId::Validity => "validity",
+            CheckId::NotCa => "not-ca",
+            CheckId::ExtKeyUsage => "ext-key-usage",
+            CheckId::ClientCa => "client-ca",
+            CheckId::RolesKnown => "roles-known",
+            CheckId::RolesExpected => "roles-expected",
+        }
+    }
+
+    /// Whether a node's TLS handshake (apid) enforces this check. The others are talmint's:
+    /// Go accepts a CA as client leaf (Talos's EKU rule skips CAs), apid does not look at roles,
+    /// and the client's `ca` only matters to talosctl.
+    pub fn enforced_by_node(self) -> bool {
+        !matches!(
+            self,
+            CheckId::NotCa | CheckId::ClientCa | CheckId::RolesKnown | CheckId::RolesExpected
+        )
+    }
+}
+
+impl Verdict {
+    /// Whether every check that ran passed.
+    pub fn accepted(&self) -> bool {
+        self.failed().next().is_none()
+    }
+
+    /// Whether a node's TLS handshake would succeed (only the checks apid enforces).
+    pub fn handshake_accepted(&self) -> bool {
+        self.failed().all(|c| !c.id.enforced_by_node())
+    }
+
+    /// The failed checks, in order.
+    pub fn failed(&self) -> impl Iterator<Item = &Check> {
+        self.checks
+            .iter()
+            .filter(|c| matches!(c.outcome, Outcome::Fail { .. }))
+    }
+
+    /// The outcome of `id`, when it was part of the run.
+    pub fn outcome(&self, id: CheckId) -> Option<&Outcome> {
+        self.checks.iter().find(|c| c.id == id).map(|c| &c.outcome)
+    }
+
+    /// One line: `accepted` or `rejected: validity, ext-key-usage`.
+    pub fn summary(&self) -> String {
+        let failed: Vec<&str> = self.failed().map(|c| c.id.name()).collect();
+        if failed.is_empty() {
+            "accepted".to_string()
+        } else {
+            format!("rejected: {} failed", failed.join(", "))
+        }
+    }
+
+    /// The report: a header naming the credential and the trusted CA, one line per check (with
+    /// the fix under each failure), notes, and the verdict.
+    pub fn to_text(&self, credential: &str, trust: &str) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("credential:  {credential}\n"));
+        if let Some(leaf) = &self.leaf {
+            out.push_str(&format!(
+                "certificate: {} (serial {}, {})\n",
+                display_name(&leaf.subject),
+                serial_number(&leaf.serial_hex),
+                leaf.key_algorithm
+            ));
+        }
+        out.push_str(&format!("trusted CA:  {trust}\n"));
+        out.push_str(&format!("checked at:  {}\n\n", rfc3339(self.at)));
+        let width = self
+            .checks
+            .iter()
+            .map(|c| c.id.name().len())
+            .max()
+            .unwrap_or(0);
+        for check in &self.checks {
+            let name = check.id.name();
+            let pad = " ".repeat(width - name.len());
+            match &check.outcome {
+                Outcome::Pass(what) => out.push_str(&format!("ok    {name}{pad}  {what}\n")),
+                Outcome::Skip(why) => out.push_str(&format!("skip  {name}{pad}  {why}\n")),
+                Outcome::Fail { problem, fix } => {
+                    out.push_str(&format!("FAIL  {name}{pad}  {problem}\n"));
+                    let indent = " ".repeat(6 + width + 2);
+                    out.push_str(&format!("{indent}fix: {fix}\n"));
+                }
+            }
+        }
+        for note in &self.notes {
+            out.push_str(&format!("\nnote: {note}\n"));
+        }
+        out.push_str(&format!("\nverdict: {}\n", self.summary()));
+        out
+    }
+}
+
+/// A subject for people: the text, or `(empty subject)`.
+pub fn display_name(subject: &str) -> String {
+    if subject.is_empty() {
+        "(empty subject)".to_string()
+    } else {
+        subject.to_string()
+    }
+}
+
+/// The subject as Go's `pkix.Name.String()` writes it for a roles-only subject
+/// (`O=os:reader+O=os:etcd:backup`: one multi-valued RDN joined by `+`), so that apid's message
+/// reads the same; any other subject in x509-parser's text.
+fn go_subject(cert: &Certificate) -> String {
+    let parts: Vec<String> = cert
+        .organizations
+        .iter()
+        .map(|o| format!("O={o}"))
+        .collect();
+    if !parts.is_empty() && parts.join(" + ") == cert.subject {
+        parts.join("+")
+    } else {
+        cert.subject.clone()
+    }
+}
+
+/// The CA among `cas` that signed `leaf`, as Go's verifier finds it: by raw subject bytes equal
+/// to the leaf's raw issuer bytes, then by signature.
+///
+/// # Errors
+/// [`ChainError`] saying why none fits.
+pub fn find_issuer<'a>(
+    leaf: &Certificate,
+    cas: &'a [Certificate],
+) -> Result<&'a Certificate, ChainError> {
+    if cas.is_empty() {
+        return Err(ChainError::NoCa);
+    }
+    let mut named = cas.iter().filter(|ca| ca.subject_der == leaf.issuer_der);
+    let Some(first) = named.next() else {
+        let subjects: Vec<String> = cas.iter().map(|c| display_name(&c.subject)).collect();
+        return Err(ChainError::IssuerMismatch {
+            issuer: leaf.issuer.clone(),
+            cas: subjects.join(", "),
+        });
+    };
+    std::iter::once(first)
+        .chain(named)
+        .find(|ca| leaf.verify_signed_by(ca).is_ok())
+        .ok_or_else(|| ChainError::BadSignature {
+            issuer: leaf.issuer.clone(),
+            pin: first.spki_pin(),
+        })
+}
+
+/// Whether `key` is the private half of `cert`.
+///
+/// # Errors
+/// [`PkiError`] when the public key cannot be derived (internal).
+pub fn key_matches(key: &PrivateKey, cert: &Certificate) -> Result<bool, PkiError> {
+    Ok(key.public_key_der()? == cert.spki_der)
+}
+
+/// Read a client key as Go's `tls.X509KeyPair` does: the Talos labels, or PKCS#8 under any
+/// label.
+///
+/// # Errors
+/// [`PkiError`] when no key parses.
+pub fn parse_client_key(pem: &[u8]) -> Result<PrivateKey, PkiError> {
+    match PrivateKey::from_pem(pem) {
+        Ok(k) => Ok(k),
+        Err(PkiError::UnsupportedKeyType(label)) if label.ends_with("PRIVATE KEY") => {
+            PrivateKey::from_pkcs8_pem_any_label(pem)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The EKU names for people: `clientAuth`, `serverAuth`, … or the OID.
+pub fn eku_name(oid: &str) -> String {
+    match oid {
+        EKU_ANY => "any",
+        EKU_SERVER_AUTH => "serverAuth",
+        EKU_CLIENT_AUTH => "clientAuth",
+        "1.3.6.1.5.5.7.3.3" => "codeSigning",
+        "1.3.6.1.5.5.7.3.4" => "emailProtection",
+        "1.3.6.1.5.5.7.3.8" => "timeStamping",
+        "1.3.6.1.5.5.7.3.9" => "OCSPSigning",
+        other => other,
+    }
+    .to_string()
+}
+
+fn eku_list(cert: &Certificate) -> String {
+    match &cert.ext_key_usage {
+        None => "none (no extension)".to_string(),
+        Some(list) if list.is_empty() => "none".to_string(),
+        Some(list) => list
+            .iter()
+            .map(|o| eku_name(o))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// apid's rule on one non-CA certificate: the EKUs Go knows are exactly `[clientAuth]`.
+fn apid_eku_exact(cert: &Certificate) -> bool {
+    let known: Vec<&String> = cert
+        .ext_key_usage
+        .iter()
+        .flatten()
+        .filter(|o| GO_KNOWN_EKUS.contains(&o.as_str()))
+        .collect();
+    matches!(known.as_slice(), [only] if only.as_str() == EKU_CLIENT_AUTH)
+}
+
+/// Go's chain rule on a CA: no EKU list, or one holding clientAuth or any.
+fn ca_allows_client_auth(ca: &Certificate) -> bool {
+    match &ca.ext_key_usage {
+        None => true,
+        Some(list) if list.is_empty() => true,
+        Some(list) => list.iter().any(|o| o == EKU_CLIENT_AUTH || o == EKU_ANY),
+    }
+}
+
+fn validity_problem(cert: &Certificate, at: OffsetDateTime) -> Option<String> {
+    if at < cert.not_before {
+        Some(format!(
+            "not valid yet: valid from {} ({}), the clock reads {}",
+            rfc3339(cert.not_before),
+            relative_time(cert.not_before, at),
+            rfc3339(at)
+        ))
+    } else if at > cert.not_after {
+        Some(format!(
+            "expired {} (NotAfter {})",
+            relative_time(cert.not_after, at),
+            rfc3339(cert.not_after)
+        ))
+    } else {
+        None
+    }
+}
+
+fn pass(id: CheckId, what: impl Into<String>) -> Check {
+    Check {
+        id,
+        outcome: Outcome::Pass(what.into()),
+    }
+}
+
+fn fail(id: CheckId, problem: impl Into<String>, fix: impl Into<String>) -> Check {
+    Check {
+        id,
+        outcome: Outcome::Fail {
+            problem: problem.into(),
+            fix: fix.into(),
+        },
+    }
+}
+
+fn skip(id: CheckId, why: impl Into<String>) -> Check {
+    Check {
+        id,
+        outcome: Outcome::Skip(why.into()),
+    }
+}
+
+/// The command that issues a replacement credential with `roles`.
+fn reissue(roles: &RoleSet) -> String {
+    let known: Vec<String> = roles
+        .iter()
+        .filter(|r| r.is_built_in())
+        .map(|r| r.as_str().to_string())
+        .collect();
+    let roles = if known.is_empty() {
+        "<built-in roles>".to_string()
+    } else {
+        known.join(",")
+    };
+    format!("issue a new credential from the cluster's secrets: talmint config new --with-secrets secrets.yaml --roles {roles}")
+}
+
+/// How to replace a credential issued by the right CA: renew keeps its roles.
+fn renew() -> &'static str {
+    "renew it (same roles, new key): talmint config renew --with-secrets secrets.yaml [--talosconfig FILE] [--context NAME]"
+}
+
+/// Run every check on the credential in `req`.
+pub fn verify(req: &Request<'_>) -> Verdict {
+    verify_inner(req, None, None)
+}
+
+/// Check a talosconfig context's credential (`crt`/`key`/`ca` are base64 of PEM there).
+/// `trusted` is the node's CA set; `None` trusts the context's own `ca` (then the client-ca
+/// check is skipped, as it would compare `ca` with itself).
+///
+/// # Errors
+/// [`VerifyError`] when there is nothing to trust: no `trusted` and no usable `ca`.
+pub fn verify_context(
+    context: &Context,
+    trusted: Option<&[Certificate]>,
+    at: OffsetDateTime,
+    expected_roles: Option<&RoleSet>,
+) -> Result<Verdict, VerifyError> {
+    let own_ca;
+    let (trusted, client_ca) = match trusted {
+        Some(t) => (t, Some(decode_b64(&context.ca).unwrap_or_default())),
+        None => {
+            if context.ca.trim().is_empty() {
+                return Err(VerifyError::NoCa);
+            }
+            let pem =
+                decode_b64(&context.ca).map_err(|e| VerifyError::BadCa(format!("ca: {e}")))?;
+            own_ca = trusted_from_pem(&pem)?;
+            (own_ca.as_slice(), None)
+        }
+    };
+    let (crt, crt_problem) = match decode_b64(&context.crt) {
+        Ok(b) => (b, None),
+        Err(e) => (Zeroizing::new(Vec::new()), Some(format!("crt: {e}"))),
+    };
+    let (key, key_problem) = match decode_b64(&context.key) {
+        Ok(b) => (b, None),
+        Err(e) => (Zeroizing::new(Vec::new()), Some(format!("key: {e}"))),
+    };
+    let req = Request {
+        trusted,
+        crt_pem: &crt,
+        key_pem: &key,
+        client_ca_pem: client_ca.as_deref().map(|v| v.as_slice()),
+        at,
+        expected_roles,
+    };
+    Ok(verify_inner(&req, crt_problem, key_problem))
+}
+
+/// The CA certificates of a PEM (every `CERTIFICATE` block) or DER file.
+///
+/// # Errors
+/// [`VerifyError::BadCa`] when there is no certificate or one does not parse.
+pub fn trusted_from_pem(bytes: &[u8]) -> Result<Vec<Certificate>, VerifyError> {
+    let ders = match pemx::decode_all_certificates(bytes) {
+        Ok(d) => d,
+        Err(_) if !bytes.is_empty() && Certificate::from_der(bytes).is_ok() => vec![bytes.to_vec()],
+        Err(_) => {
+            return Err(VerifyError::BadCa(
+                "no CERTIFICATE PEM block and not a DER certificate".into(),
+            ))
+        }
+    };
+    ders.iter()
+        .map(|d| Certificate::from_der(d).map_err(|e| VerifyError::BadCa(e.to_string())))
+        .collect()
+}
+
+/// The node's CA from a secrets bundle: `certs.os.crt`.
+///
+/// # Errors
+/// [`VerifyError::BadCa`] when the bundle has no readable `certs.os.crt`.
+pub fn trusted_from_bundle(bundle: &SecretsBundle) -> Result<Vec<Certificate>, VerifyError> {
+    let os = bundle
+        .certs
+        .as_ref()
+        .and_then(|c| c.os.as_ref())
+        .ok_or_else(|| VerifyError::BadCa("certs.os is required".into()))?;
+    trusted_from_pem(&os.crt).map_err(|e| VerifyError::BadCa(format!("certs.os.crt: {e}")))
+}
+
+fn decode_b64(value: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+    base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .map(Zeroizing::new)
+        .map_err(|e| format!("invalid base64: {e}"))
+}
+
+fn verify_inner(
+    req: &Request<'_>,
+    crt_problem: Option<String>,
+    key_problem: Option<String>,
+) -> Verdict {
+    let mut checks = Vec::new();
+    let mut notes = Vec::new();
+    let at = req.at;
+
+    let leaf = if let Some(problem) = crt_problem {
+        checks.push(fail(
+            CheckId::Certificate,
+            format!("the client certificate does not decode: {problem}"),
+            reissue(&RoleSet::default()),
+        ));
+        None
+    } else if req.crt_pem.iter().all(u8::is_ascii_whitespace) {
+        checks.push(fail(
+            CheckId::Certificate,
+            "the credential has no client certificate (crt)",
+            reissue(&RoleSet::default()),
+        ));
+        None
+    } else {
+        match Certificate::from_pem(req.crt_pem) {
+            Ok(c) => {
+                checks.push(pass(
+                    CheckId::Certificate,
+                    format!(
+                        "{}, serial {}",
+                        display_name(&c.subject),
+                        serial_number(&c.serial_hex)
+                    ),
+                ));
+                Some(c)
+            }
+            Err(e) => {
+                checks.push(fail(
+                    CheckId::Certificate,
+                    format!("the client certificate does not parse: {e}"),
+                    reissue(&RoleSet::default()),
+                ));
+                None
+            }
+        }
+    };
+    let roles = leaf
+        .as_ref()
+        .map(|c| RoleSet::parse_lenient(c.organizations.iter().map(String::as_str)))
+        .unwrap_or_default();
+
+    let key = if let Some(problem) = key_problem {
+        checks.push(fail(
+            CheckId::PrivateKey,
+            format!("the private key does not decode: {problem}"),
+            format!(
+                "restore the key issued with this certificate, or {}",
+                renew()
+            ),
+        ));
+        None
+    } else if req.key_pem.iter().all(u8::is_ascii_whitespace) {
+        checks.push(fail(
+            CheckId::PrivateKey,
+            "the credential has no private key (key): the TLS handshake needs it",
+            format!(
+                "restore the key issued with this certificate, or {}",
+                renew()
+            ),
+        ));
+        None
+    } else {
+        match parse_client_key(req.key_pem) {
+            Ok(k) => {
+                checks.push(pass(CheckId::PrivateKey, format!("{:?}", k.algorithm())));
+                Some(k)
+            }
+            Err(e) => {
+                checks.push(fail(
+                    CheckId::PrivateKey,
+                    format!("the private key does not parse: {e}"),
+                    format!(
+                        "restore the key issued with this certificate, or {}",
+                        renew()
+                    ),
+                ));
+                None
+            }
+        }
+    };
+
+    match (&leaf, &key) {
+        (Some(cert), Some(key)) => match key_matches(key, cert) {
+            Ok(true) => checks.push(pass(
+                CheckId::KeyMatches,
+                format!(
+                    "the key's public half is the certificate's ({})",
+                    cert.spki_pin()
+                ),
+            )),
+            Ok(false) => checks.push(fail(
+                CheckId::KeyMatches,
+                format!(
+                    "the private key belongs to another certificate (key {}, certificate {})",
+                    key.public_key_der()
+                        .map(|d| format!("sha256:{}", crate::pki::sha256_hex(&d)))
+                        .unwrap_or_default(),
+                    cert.spki_pin()
+                ),
+                format!(
+                    "put the key issued with this certificate back, or {}",
+                    renew()
+                ),
+            )),
+            Err(e) => checks.push(fail(
+                CheckId::KeyMatches,
+                format!("the key's public half cannot be derived: {e}"),
+                reissue(&roles),
+            )),
+        },
+        _ => checks.push(skip(
+            CheckId::KeyMatches,
+            "needs both the certificate and the key",
+        )),
+    }
+
+    let Some(cert) = leaf else {
+        for id in [
+            CheckId::Issuer,
+            CheckId::Chain,
+            CheckId::Validity,
+            CheckId::NotCa,
+            CheckId::ExtKeyUsage,
+        ] {
+            checks.push(skip(id, "no certificate"));
+        }
+        push_client_ca(&mut checks, req);
+        for id in [CheckId::RolesKnown, CheckId::RolesExpected] {
+            if id == CheckId::RolesKnown || req.expected_roles.is_some() {
+                checks.push(skip(id, "no certificate"));
+            }
+        }
+        return Verdict {
+            at,
+            leaf: None,
+            roles,
+            checks,
+            notes,
+        };
+    };
+
+    // Issuer and chain.
+    match find_issuer(&cert, req.trusted) {
+        Ok(ca) => {
+            checks.push(pass(
+                CheckId::Issuer,
+                format!("{} is a trusted CA's subject", display_name(&cert.issuer)),
+            ));
+            if let Some(problem) = validity_problem(ca, at) {
+                checks.push(fail(
+                    CheckId::Chain,
+                    format!("the CA {} is {problem}", display_name(&ca.subject)),
+                    "the OS CA itself is out of its validity window: rotate the cluster's OS CA (talosctl rotate-ca) and issue new credentials",
+                ));
+            } else if !ca_allows_client_auth(ca) {
+                checks.push(fail(
+                    CheckId::Chain,
+                    format!(
+                        "the CA {} restricts its extended key usages to {}, without clientAuth",
+                        display_name(&ca.subject),
+                        eku_list(ca)
+                    ),
+                    "use an OS CA whose EKUs include clientAuth (Talos CAs carry serverAuth, clientAuth)",
+                ));
+            } else {
+                checks.push(pass(
+                    CheckId::Chain,
+                    format!(
+                        "signed by {} ({}), valid until {}",
+                        display_name(&ca.subject),
+                        ca.spki_pin(),
+                        rfc3339(ca.not_after)
+                    ),
+                ));
+            }
+        }
+        Err(ChainError::BadSignature { issuer, pin }) => {
+            checks.push(pass(
+                CheckId::Issuer,
+                format!("{} is a trusted CA's subject", display_name(&issuer)),
+            ));
+            checks.push(fail(
+                CheckId::Chain,
+                format!(
+                    "the issuer name matches the CA's, but the signature does not verify with the CA's key ({pin}): it was issued by another CA of the same name, e.g. another cluster's"
+                ),
+                reissue(&roles),
+            ));
+        }
+        Err(e) => {
+            checks.push(fail(
+                CheckId::Issuer,
+                format!("{e}: the certificate was issued by another CA"),
+                format!(
+                    "{}; or check against the right CA with --with-secrets or --ca",
+                    reissue(&roles)
+                ),
+            ));
+            checks.push(skip(CheckId::Chain, "no trusted CA with the issuer's name"));
+        }
+    }
+
+    match validity_problem(&cert, at) {
+        None => checks.push(pass(
+            CheckId::Validity,
+            format!(
+                "valid from {} until {} ({})",
+                rfc3339(cert.not_before),
+                rfc3339(cert.not_after),
+                relative_time(cert.not_after, at)
+            ),
+        )),
+        Some(problem) if at < cert.not_before => checks.push(fail(
+            CheckId::Validity,
+            problem,
+            "a node whose clock reads earlier rejects it: wait until NotBefore, or issue it again with a NotBefore in the past",
+        )),
+        Some(problem) => checks.push(fail(CheckId::Validity, problem, renew())),
+    }
+
+    if cert.is_ca {
+        checks.push(fail(
+            CheckId::NotCa,
+            "the certificate is a CA (basic constraints cA=true): whoever holds its key can mint credentials",
+            reissue(&roles),
+        ));
+    } else {
+        checks.push(pass(CheckId::NotCa, "a leaf (no cA flag)"));
+    }
+
+    if cert.is_ca {
+        checks.push(skip(
+            CheckId::ExtKeyUsage,
+            "apid skips CA certificates in its exact-EKU rule",
+        ));
+    } else if apid_eku_exact(&cert) {
+        checks.push(pass(CheckId::ExtKeyUsage, "exactly clientAuth"));
+    } else {
+        // Talos compat: apid's own message (service.go verifyExtKeyUsage).
+        checks.push(fail(
+            CheckId::ExtKeyUsage,
+            format!(
+                "certificate {:?} is missing the client auth extended key usage: its EKUs are [{}]; Talos requires exactly [clientAuth]",
+                go_subject(&cert),
+                eku_list(&cert)
+            ),
+            renew(),
+        ));
+    }
+
+    push_client_ca(&mut checks, req);
+
+    let unknown: Vec<String> = roles.unknown().map(|r| r.as_str().to_string()).collect();
+    if roles.is_empty() {
+        checks.push(fail(
+            CheckId::RolesKnown,
+            "the certificate carries no roles (no Organization values): a node denies every call",
+            reissue(&roles),
+        ));
+    } else if !unknown.is_empty() {
+        checks.push(fail(
+            CheckId::RolesKnown,
+            format!(
+                "unknown roles: {}: a node keeps them but no API rule grants them",
+                unknown.join(", ")
+            ),
+            format!(
+                "{} (built-in roles: {})",
+                reissue(&roles),
+                BUILT_IN.join(", ")
+            ),
+        ));
+    } else {
+        checks.push(pass(CheckId::RolesKnown, roles.to_string()));
+    }
+
+    if let Some(expected) = req.expected_roles {
+        if &roles == expected {
+            checks.push(pass(CheckId::RolesExpected, format!("exactly {expected}")));
+        } else {
+            let has = if roles.is_empty() {
+                "none".to_string()
+            } else {
+                roles.to_string()
+            };
+            checks.push(fail(
+                CheckId::RolesExpected,
+                format!("the certificate's roles are {has}, expected exactly {expected}"),
+                format!(
+                    "issue a credential with the roles you need: talmint config new --with-secrets secrets.yaml --roles {}",
+                    expected.strings().join(",")
+                ),
+            ));
+        }
+    }
+
+    if roles.contains("os:impersonator") {
+        notes.push(
+            "os:impersonator lets this credential claim any roles through talos-role metadata (roles-authz.md §3.2)"
+                .to_string(),
+        );
+    }
+
+    Verdict {
+        at,
+        leaf: Some(cert),
+        roles,
+        checks,
+        notes,
+    }
+}
+
+fn push_client_ca(checks: &mut Vec<Check>, req: &Request<'_>) {
+    let Some(pem) = req.client_ca_pem else {
+        return;
+    };
+    if pem.iter().all(u8::is_ascii_whitespace) {
+        checks.push(fail(
+            CheckId::ClientCa,
+            "the credential has no ca: talosctl cannot verify the node's server certificate",
+            "set the context's ca to the base64 of the cluster's OS CA certificate (certs.os.crt)",
+        ));
+        return;
+    }
+    let cas: Vec<Certificate> = match pemx::decode_all_certificates(pem) {
+        Ok(ders) => ders
+            .iter()
+            .filter_map(|d| Certificate::from_der(d).ok())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    if cas.is_empty() {
+        checks.push(fail(
+            CheckId::ClientCa,
+            "the credential's ca holds no certificate that parses",
+            "set the context's ca to the base64 of the cluster's OS CA certificate (certs.os.crt)",
+        ));
+    } else if let Some(ca) = cas
+        .iter()
+        .find(|ca| req.trusted.iter().any(|t| t.der == ca.der))
+    {
+        checks.push(pass(
+            CheckId::ClientCa,
+            format!(
+                "holds the node's CA {} ({})",
+                display_name(&ca.subject),
+                ca.spki_pin()
+            ),
+        ));
+    } else {
+        let pins: Vec<String> = cas.iter().map(Certificate::spki_pin).collect();
+        checks.push(fail(
+            CheckId::ClientCa,
+            format!(
+                "the credential's ca ({}) is not the node's CA: talosctl would refuse the node's server certificate",
+                pins.join(", ")
+            ),
+            "set the context's ca to the base64 of the cluster's OS CA certificate (certs.os.crt)",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pki::{CaKeyPair, KeyAlgorithm, Profile, Ttl};
+    use time::macros::datetime;
+
+    fn ca(now: OffsetDateTime) -> CaKeyPair {
+        CaKeyPair::generate(
+            &Profile::ca("talos"),
+            KeyAlgorithm::Ed25519,
+            now,
+            Ttl::from_hours(87600),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn eku_rule_ignores_eku_oids_go_does_not_know() {
+        let now = datetime!(2024-01-01 00:00:00 UTC);
+        let ca = ca(now);
+        let roles: RoleSet = "os:reader".parse().unwrap();
+        let mut leaf = ca
+            .issue_client(&roles, now, Ttl::from_hours(1))
+            .unwrap()
+            .cert;
+        assert!(apid_eku_exact(&leaf));
+        leaf.ext_key_usage = Some(vec![EKU_CLIENT_AUTH.into(), "1.2.3.4".into()]);
+        assert!(
+            apid_eku_exact(&leaf),
+            "Go files 1.2.3.4 under UnknownExtKeyUsage"
+        );
+        leaf.ext_key_usage = Some(vec![EKU_SERVER_AUTH.into(), EKU_CLIENT_AUTH.into()]);
+        assert!(!apid_eku_exact(&leaf));
+        leaf.ext_key_usage = None;
+        assert!(
+            !apid_eku_exact(&leaf),
+            "no EKU extension is not exactly clientAuth"
+        );
+    }
+
+    #[test]
+    fn eku_message_names_the_subject_as_go_does() {
+        let now = datetime!(2024-01-01 00:00:00 UTC);
+        let ca = ca(now);
+        let roles: RoleSet = "os:reader,os:etcd:backup".parse().unwrap();
+        let leaf = ca
+            .issue_client(&roles, now, Ttl::from_hours(1))
+            .unwrap()
+            .cert;
+        // DER-sorted SET: the shorter value first.
+        assert_eq!(go_subject(&leaf), "O=os:reader+O=os:etcd:backup");
+        assert_eq!(go_subject(ca.cert()), "O=talos");
+    }
+
+    #[test]
+    fn validity_window_is_inclusive_at_both_ends_as_go() {
+        let now = datetime!(2024-01-01 00:00:00 UTC);
+        let ca = ca(now);
+        let roles: RoleSet = "os:reader".parse().unwrap();
+        let leaf = ca
+            .issue_client(&roles, now, Ttl::from_hours(1))
+            .unwrap()
+            .cert;
+        assert_eq!(validity_problem(&leaf, leaf.not_before), None);
+        assert_eq!(validity_problem(&leaf, leaf.not_after), None);
+        let one = time::Duration::seconds(1);
+        assert!(validity_problem(&leaf, leaf.not_after + one)
+            .unwrap()
+            .starts_with("expired 1 second ago"));
+        assert!(validity_problem(&leaf, leaf.not_before - one)
+            .unwrap()
+            .starts_with("not valid yet"));
+    }
+}

@@ -1,0 +1,336 @@
+//! Issue 5: `talmint check-expiration`: the bundle's four CAs and every context's certificate,
+//! exit codes exactly at `--fail-within` and one second either side, with the injectable clock.
+
+mod common;
+
+use base64::Engine;
+use common::{stderr, stdout, Env};
+use serde_json::Value;
+use talmint::bundle::SecretsBundle;
+use talmint::pki::{CaKeyPair, Ttl};
+use talmint::report::rfc3339;
+use talmint::roles::RoleSet;
+use talmint::talosconfig::{Config, Context};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+use zeroize::Zeroizing;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// Issue time of the test credentials: inside both fixture bundles' CA windows (2023–2033).
+const ISSUED: OffsetDateTime = datetime!(2025-01-01 00:00:00 UTC);
+
+/// A talosconfig with one context per (name, roles, ttl), all issued at [`ISSUED`], emitted as
+/// talosctl writes it.
+fn talosconfig(ca: &CaKeyPair, contexts: &[(&str, &str, Ttl)]) -> String {
+    let mut cfg = Config::empty();
+    cfg.context = contexts[0].0.to_string();
+    for (name, roles, ttl) in contexts {
+        let roles = RoleSet::parse_lenient(roles.split(','));
+        let issued = ca.issue_client(&roles, ISSUED, *ttl).unwrap();
+        let key = issued.key.unwrap().to_pem().unwrap();
+        cfg.upsert(
+            name,
+            Context {
+                endpoints: vec!["10.5.0.2".into()],
+                ca: B64.encode(ca.cert_pem()),
+                crt: B64.encode(&issued.cert_pem),
+                key: Zeroizing::new(B64.encode(key.as_bytes())),
+                ..Context::default()
+            },
+        );
+    }
+    talmint::yaml::emit(&cfg.to_node())
+}
+
+fn bundle_ca() -> Option<(std::path::PathBuf, CaKeyPair)> {
+    let path = common::talos("stability/secrets.yaml")?;
+    let bundle = SecretsBundle::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let ca = bundle.os_ca().unwrap();
+    Some((path, ca))
+}
+
+#[test]
+fn i5_check_expiration_exit_codes_at_the_fail_within_boundary() {
+    let Some((bundle, ca)) = bundle_ca() else {
+        return;
+    };
+    let env = Env::new();
+    env.write(
+        "tc",
+        talosconfig(&ca, &[("ci", "os:reader", Ttl::from_hours(24 * 30))]),
+    );
+    let not_after = ISSUED + Duration::days(30);
+    let b = bundle.to_str().unwrap();
+    // (clock, expected exit code, STATUS of the context's row)
+    let cases = [
+        (
+            not_after - Duration::days(7) - Duration::seconds(1),
+            0,
+            "warning",
+        ),
+        (not_after - Duration::days(7), 1, "FAILING"),
+        (
+            not_after - Duration::days(7) + Duration::seconds(1),
+            1,
+            "FAILING",
+        ),
+        (not_after, 1, "FAILING"),
+        (not_after + Duration::seconds(1), 1, "EXPIRED"),
+    ];
+    for (clock, code, status) in cases {
+        let now = rfc3339(clock);
+        let run = env.run(&[
+            "check-expiration",
+            "--with-secrets",
+            b,
+            "tc",
+            "--fail-within",
+            "7d",
+            "--now",
+            &now,
+        ]);
+        assert_eq!(run.status.code(), Some(code), "at {now}: {}", stderr(&run));
+        let table = stdout(&run);
+        let row = table
+            .lines()
+            .find(|l| l.starts_with("contexts.ci "))
+            .unwrap_or_else(|| panic!("{table}"));
+        assert!(row.trim_end().ends_with(status), "at {now}: {row}");
+        let err = stderr(&run);
+        if code == 1 {
+            let line = err.lines().find(|l| l.starts_with("error: ")).unwrap();
+            assert!(
+                line.contains("1 certificate expired or expiring within 7d: contexts.ci (tc)"),
+                "{line}"
+            );
+            assert_eq!(err.lines().filter(|l| l.starts_with("error: ")).count(), 1);
+        } else {
+            assert!(
+                err.contains("warning: contexts.ci (tc) expires in 7d (within 30d)"),
+                "{err}"
+            );
+        }
+        // The bundle's CAs (2033) are fine throughout.
+        for ca in ["certs.os", "certs.etcd", "certs.k8s", "certs.k8saggregator"] {
+            let row = table
+                .lines()
+                .find(|l| l.starts_with(&format!("{ca} ")))
+                .unwrap();
+            assert!(row.trim_end().ends_with(" ok"), "{row}");
+        }
+    }
+    // The same boundary through a custom threshold and the JSON form.
+    let clock = rfc3339(not_after - Duration::hours(36));
+    for (window, code) in [("36h", 1), ("35h59m59s", 0), ("1d12h", 1)] {
+        let run = env.run(&[
+            "check-expiration",
+            "tc",
+            "--fail-within",
+            window,
+            "--warn",
+            "0",
+            "-o",
+            "json",
+            "--now",
+            &clock,
+        ]);
+        assert_eq!(run.status.code(), Some(code), "--fail-within {window}");
+        let json: Value = serde_json::from_slice(&run.stdout).unwrap();
+        assert_eq!(json["passed"], code == 0);
+        assert_eq!(json["certificates"][0]["secondsLeft"], 36 * 3600);
+    }
+}
+
+#[test]
+fn i5_check_expiration_table_lists_the_four_cas_and_every_context() {
+    let Some((bundle, ca)) = bundle_ca() else {
+        return;
+    };
+    let env = Env::new();
+    env.write(
+        "team.talosconfig",
+        talosconfig(
+            &ca,
+            &[
+                ("admin@prod", "os:admin", Ttl::from_hours(8760)),
+                ("ci", "os:etcd:backup,os:reader", Ttl::from_hours(48)),
+            ],
+        ),
+    );
+    let out = env.ok(&[
+        "check-expiration",
+        "--with-secrets",
+        bundle.to_str().unwrap(),
+        "team.talosconfig",
+        "--fail-within",
+        "1d",
+        "--now",
+        "2025-01-01T12:00:00Z",
+    ]);
+    let table = stdout(&out);
+    assert!(
+        stderr(&out).contains("warning: contexts.ci (team.talosconfig) expires in 1d (within 30d)"),
+        "{}",
+        stderr(&out)
+    );
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines[0]
+            .split("   ")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>(),
+        [
+            "NAME",
+            "SOURCE",
+            "EXPIRES",
+            "RESIDUAL TIME",
+            "ROLES/CA KIND",
+            "STATUS"
+        ]
+    );
+    let names: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "certs.os",
+            "certs.etcd",
+            "certs.k8s",
+            "certs.k8saggregator",
+            "contexts.admin@prod",
+            "contexts.ci"
+        ]
+    );
+    let row = |name: &str| {
+        *lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap()
+    };
+    assert!(
+        row("certs.os").contains("Oct 09, 2033 10:46 UTC"),
+        "{}",
+        row("certs.os")
+    );
+    assert!(row("certs.os").contains("   8y   "), "{}", row("certs.os"));
+    assert!(row("certs.os").contains("Talos API (OS) CA"));
+    assert!(row("certs.etcd").contains("etcd CA"));
+    assert!(row("contexts.admin@prod").contains("Jan 01, 2026 00:00 UTC"));
+    assert!(
+        row("contexts.admin@prod").contains("   364d   "),
+        "{}",
+        row("contexts.admin@prod")
+    );
+    assert!(row("contexts.admin@prod").contains("   os:admin   "));
+    assert!(
+        row("contexts.ci").contains("   1d   "),
+        "{}",
+        row("contexts.ci")
+    );
+    assert!(row("contexts.ci").contains("os:etcd:backup,os:reader"));
+    // 1.5 days left: within the default --fail-within 7d.
+    let run = env.run(&[
+        "check-expiration",
+        "team.talosconfig",
+        "--now",
+        "2025-01-01T12:00:00Z",
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("contexts.ci (team.talosconfig) expires in 1d"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn i5_check_expiration_json_for_ci() {
+    let Some((bundle, ca)) = bundle_ca() else {
+        return;
+    };
+    let env = Env::new();
+    env.write(
+        "tc",
+        talosconfig(&ca, &[("ci", "os:reader", Ttl::from_hours(1))]),
+    );
+    let run = env.run(&[
+        "check-expiration",
+        "--with-secrets",
+        bundle.to_str().unwrap(),
+        "tc",
+        "-o",
+        "json",
+        "--now",
+        "2025-01-01T02:00:00Z",
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["now"], "2025-01-01T02:00:00Z");
+    assert_eq!(json["warnWithinSeconds"], 30 * 86400);
+    assert_eq!(json["failWithinSeconds"], 7 * 86400);
+    assert_eq!(json["passed"], false);
+    assert_eq!(json["skipped"], serde_json::json!([]));
+    let certs = json["certificates"].as_array().unwrap();
+    assert_eq!(certs.len(), 5);
+    let os = &certs[0];
+    assert_eq!(os["name"], "certs.os");
+    assert_eq!(os["type"], "ca");
+    assert_eq!(os["caKind"], "Talos API (OS) CA");
+    assert_eq!(os["roles"], Value::Null);
+    assert_eq!(os["subject"], "O=talos");
+    assert_eq!(os["status"], "ok");
+    let ci = &certs[4];
+    assert_eq!(ci["name"], "contexts.ci");
+    assert_eq!(ci["source"], "tc");
+    assert_eq!(ci["type"], "client");
+    assert_eq!(ci["caKind"], Value::Null);
+    assert_eq!(ci["roles"], serde_json::json!(["os:reader"]));
+    assert_eq!(ci["notAfter"], "2025-01-01T01:00:00Z");
+    assert_eq!(ci["secondsLeft"], -3600);
+    assert_eq!(ci["residualTime"], "expired");
+    assert_eq!(ci["status"], "expired");
+    let keys: Vec<&str> = ci.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys.len(),
+        10,
+        "name source type caKind roles subject notAfter secondsLeft residualTime status: {keys:?}"
+    );
+}
+
+#[test]
+fn i5_check_expiration_usage_errors_exit_2() {
+    let env = Env::new();
+    env.write("broken", "contexts:\n    x:\n        crt: \"@@@\"\n");
+    let cases: [(&[&str], &str); 5] = [
+        (&["check-expiration"], "required"),
+        (
+            &["check-expiration", "missing"],
+            "reading talosconfig missing",
+        ),
+        (
+            &["check-expiration", "broken"],
+            "contexts.x.crt: invalid base64",
+        ),
+        (
+            &["check-expiration", "broken", "--warn", "soon"],
+            "invalid duration \"soon\"",
+        ),
+        (
+            &["check-expiration", "broken", "--fail-within", "-1h"],
+            "invalid duration \"-1h\"",
+        ),
+    ];
+    for (args, text) in cases {
+        let before = env.tree_digest();
+        let run = env.run(args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        let err = stderr(&run);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(text), "{args:?}: {err}");
+        assert_eq!(before, env.tree_digest());
+    }
+}

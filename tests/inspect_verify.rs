@@ -1,0 +1,1215 @@
+//! Issue 5: `talmint inspect` and `talmint verify` on the Talos fixtures (both bundles, the
+//! talosconfig samples, machine configs) and on credentials that are accepted, expired, not yet
+//! valid, from another CA, with serverAuth+clientAuth EKU, with a mismatched key, with unknown
+//! roles. Every verify case is also run through the apid-equivalent mTLS server of
+//! `common::apid`, and verify must agree with it.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use base64::Engine;
+use common::apid::{Credential, Node, Version};
+use common::{stderr, stdout, Env};
+use serde_json::Value;
+use talmint::bundle::SecretsBundle;
+use talmint::pki::{CaKeyPair, KeyAlgorithm, Profile, Ttl};
+use talmint::roles::RoleSet;
+use talmint::talosconfig::{Config, Context};
+use talmint::verify::{self, Request};
+use time::{Duration, OffsetDateTime};
+use zeroize::Zeroizing;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+/// The clock of the `config info` goldens (`spec/README.md` C5).
+const INFO_NOW: &str = "2021-07-05T22:06:42Z";
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc() - Duration::minutes(1)
+}
+
+fn os_ca(now: OffsetDateTime) -> CaKeyPair {
+    CaKeyPair::generate(
+        &Profile::ca("talos"),
+        KeyAlgorithm::Ed25519,
+        now,
+        Ttl::from_hours(87600),
+    )
+    .unwrap()
+}
+
+fn credential(ca: &CaKeyPair, roles: &RoleSet, start: OffsetDateTime, ttl: Ttl) -> Credential {
+    let issued = ca.issue_client(roles, start, ttl).unwrap();
+    Credential {
+        ca_pem: ca.cert_pem().as_bytes().to_vec(),
+        crt_pem: issued.cert_pem.into_bytes(),
+        key_pem: issued.key.unwrap().to_pem().unwrap().as_bytes().to_vec(),
+    }
+}
+
+fn roles(s: &str) -> RoleSet {
+    RoleSet::parse_lenient(s.split(','))
+}
+
+/// A one-context talosconfig as talosctl writes it (the model, emitted by the go-yaml emitter).
+fn talosconfig(name: &str, cred: &Credential) -> String {
+    let mut cfg = Config::empty();
+    cfg.context = name.to_string();
+    cfg.upsert(
+        name,
+        Context {
+            endpoints: vec!["10.5.0.2".into()],
+            ca: B64.encode(&cred.ca_pem),
+            crt: B64.encode(&cred.crt_pem),
+            key: Zeroizing::new(B64.encode(&cred.key_pem)),
+            ..Context::default()
+        },
+    );
+    talmint::yaml::emit(&cfg.to_node())
+}
+
+/// The names of the failed checks in a verify report (`FAIL  <name>  …` lines).
+fn failed_checks(report: &str) -> BTreeSet<String> {
+    report
+        .lines()
+        .filter_map(|l| l.strip_prefix("FAIL  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+fn inspect_json(env: &Env, args: &[&str]) -> Value {
+    let mut all = vec!["inspect", "-o", "json"];
+    all.extend_from_slice(args);
+    let out = env.ok(&all);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Nothing of a private key may reach the output: no PEM label, no base64 of the key bytes.
+fn assert_no_key_material(text: &str, key_pems: &[&[u8]]) {
+    assert!(!text.contains("PRIVATE KEY"), "a PEM key label leaked");
+    for pem in key_pems {
+        let (_, der) = talmint::pki::pem::decode_first(pem).unwrap();
+        let body = B64.encode(&*der);
+        // Any 16-character run of the key's base64 (or of the PEM's base64) would be a leak.
+        for window in [body.as_str(), &B64.encode(pem)] {
+            for start in (0..window.len().saturating_sub(16)).step_by(8) {
+                let piece = &window[start..start + 16];
+                assert!(!text.contains(piece), "key material leaked: {piece}");
+            }
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// verify ⇔ the apid-equivalent handshake
+// ------------------------------------------------------------------------------------------------
+
+/// One credential case: what the node says, what verify must say.
+struct Case {
+    name: &'static str,
+    cred: Credential,
+    /// The checks verify must fail, exactly.
+    failed: &'static [&'static str],
+    /// Text the report must contain.
+    message: &'static str,
+    /// Whether the node completes the handshake.
+    node_accepts: bool,
+    /// The handshake's error, when it refuses.
+    node_error: fn(&rustls::Error) -> bool,
+}
+
+fn run_case(env: &Env, node: &Node, ca: &CaKeyPair, case: &Case) {
+    // The node.
+    let out = node.handshake(&case.cred, Version::Tls13);
+    let handshake_ok = out.roles.is_ok() && out.client.is_ok();
+    assert_eq!(
+        handshake_ok, case.node_accepts,
+        "{}: node: {out:?}",
+        case.name
+    );
+    if !handshake_ok {
+        let err = out
+            .roles
+            .as_ref()
+            .err()
+            .or(out.client.as_ref().err())
+            .unwrap();
+        assert!((case.node_error)(err), "{}: node error {err:?}", case.name);
+    }
+
+    // The library: the checks apid enforces agree with the handshake.
+    let trusted = [ca.cert().clone()];
+    let verdict = verify::verify(&Request {
+        trusted: &trusted,
+        crt_pem: &case.cred.crt_pem,
+        key_pem: &case.cred.key_pem,
+        client_ca_pem: Some(&case.cred.ca_pem),
+        at: OffsetDateTime::now_utc(),
+        expected_roles: None,
+    });
+    assert_eq!(
+        verdict.handshake_accepted(),
+        handshake_ok,
+        "{}: verify disagrees with the node: {}",
+        case.name,
+        verdict.summary()
+    );
+    let lib_failed: BTreeSet<String> = verdict.failed().map(|c| c.id.name().to_string()).collect();
+    assert_eq!(
+        lib_failed,
+        set(case.failed),
+        "{}: library verdict",
+        case.name
+    );
+    if let Ok(node_roles) = &out.roles {
+        assert_eq!(&verdict.roles.strings(), node_roles, "{}: roles", case.name);
+    }
+
+    // The CLI: exit code, the failed checks named, the message, one stderr line.
+    env.write(
+        &format!("{}.talosconfig", case.name),
+        talosconfig(case.name, &case.cred),
+    );
+    env.write("node-ca.crt", ca.cert_pem());
+    let tc = format!("{}.talosconfig", case.name);
+    let run = env.run(&["verify", &tc, "--ca", "node-ca.crt"]);
+    let report = stdout(&run);
+    let expected_code = if case.failed.is_empty() { 0 } else { 1 };
+    assert_eq!(
+        run.status.code(),
+        Some(expected_code),
+        "{}:\n{report}",
+        case.name
+    );
+    assert_eq!(
+        failed_checks(&report),
+        set(case.failed),
+        "{}:\n{report}",
+        case.name
+    );
+    assert!(
+        report.contains(case.message),
+        "{}: missing {:?} in\n{report}",
+        case.name,
+        case.message
+    );
+    if expected_code == 1 {
+        let err = stderr(&run);
+        assert_eq!(err.lines().count(), 1, "{}: {err}", case.name);
+        assert!(err.contains("rejected:"), "{err}");
+        for check in case.failed {
+            assert!(err.contains(check), "{}: stderr {err}", case.name);
+            // Each failed check says what to do.
+            let fail_line = report
+                .lines()
+                .position(|l| l.starts_with(&format!("FAIL  {check}")))
+                .unwrap();
+            let next = report.lines().nth(fail_line + 1).unwrap();
+            assert!(
+                next.trim_start().starts_with("fix: "),
+                "{}: {next}",
+                case.name
+            );
+        }
+    } else {
+        assert!(report.contains("verdict: accepted"), "{report}");
+    }
+}
+
+#[test]
+fn i5_verify_agrees_with_the_node_on_every_credential_case() {
+    let env = Env::new();
+    let ca = os_ca(now() - Duration::days(20));
+    let node = Node::new(&ca);
+    let one_hour = Ttl::from_hours(1);
+
+    let mut cases = vec![
+        Case {
+            name: "accepted",
+            cred: credential(
+                &ca,
+                &roles("os:reader,os:etcd:backup"),
+                now(),
+                Ttl::from_hours(8),
+            ),
+            failed: &[],
+            message: "ok    ext-key-usage  exactly clientAuth",
+            node_accepts: true,
+            node_error: |_| false,
+        },
+        Case {
+            name: "expired",
+            cred: credential(
+                &ca,
+                &roles("os:admin"),
+                now() - Duration::days(10),
+                one_hour,
+            ),
+            failed: &["validity"],
+            message: "expired 1 week ago",
+            node_accepts: false,
+            node_error: |e| {
+                matches!(
+                    e,
+                    rustls::Error::InvalidCertificate(
+                        rustls::CertificateError::Expired
+                            | rustls::CertificateError::ExpiredContext { .. }
+                    )
+                )
+            },
+        },
+        Case {
+            name: "not-yet-valid",
+            cred: credential(
+                &ca,
+                &roles("os:admin"),
+                now() + Duration::hours(2),
+                one_hour,
+            ),
+            failed: &["validity"],
+            message: "not valid yet",
+            node_accepts: false,
+            node_error: |e| {
+                matches!(
+                    e,
+                    rustls::Error::InvalidCertificate(
+                        rustls::CertificateError::NotValidYet
+                            | rustls::CertificateError::NotValidYetContext { .. }
+                    )
+                )
+            },
+        },
+        Case {
+            name: "another-cluster",
+            cred: {
+                // Same subject O=talos, another key: found by name, fails the signature.
+                let other = os_ca(now());
+                let mut c = credential(&other, &roles("os:admin"), now(), one_hour);
+                c.ca_pem = ca.cert_pem().as_bytes().to_vec();
+                c
+            },
+            failed: &["chain"],
+            message: "the signature does not verify with the CA's key",
+            node_accepts: false,
+            node_error: |e| {
+                *e == rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature)
+            },
+        },
+        Case {
+            name: "foreign-ca",
+            cred: {
+                let foreign = CaKeyPair::generate(
+                    &Profile::ca("acme"),
+                    KeyAlgorithm::Ed25519,
+                    now(),
+                    Ttl::from_hours(100),
+                )
+                .unwrap();
+                let mut c = credential(&foreign, &roles("os:admin"), now(), one_hour);
+                c.ca_pem = ca.cert_pem().as_bytes().to_vec();
+                c
+            },
+            failed: &["issuer"],
+            message: "issued by \"O=acme\", but the CA is O=talos",
+            node_accepts: false,
+            node_error: |e| {
+                *e == rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
+            },
+        },
+        Case {
+            name: "mismatched-key",
+            cred: {
+                let mut c = credential(&ca, &roles("os:admin"), now(), one_hour);
+                c.key_pem = credential(&ca, &roles("os:admin"), now(), one_hour).key_pem;
+                c
+            },
+            failed: &["key-matches"],
+            message: "the private key belongs to another certificate",
+            node_accepts: false,
+            node_error: |e| {
+                matches!(
+                    e,
+                    rustls::Error::InconsistentKeys(_)
+                        | rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature)
+                )
+            },
+        },
+        Case {
+            // The node completes the handshake (apid does not look at roles) but no rule grants
+            // an unknown role: verify accepts the TLS part and rejects the credential.
+            name: "unknown-roles",
+            cred: credential(&ca, &roles("os:future"), now(), one_hour),
+            failed: &["roles-known"],
+            message: "unknown roles: os:future",
+            node_accepts: true,
+            node_error: |_| false,
+        },
+    ];
+    if common::openssl::available() {
+        let dir = tempfile::tempdir().unwrap();
+        cases.push(Case {
+            name: "server-and-client-auth",
+            cred: common::openssl::leaf_with_eku(&ca, dir.path(), "serverAuth,clientAuth", "os:admin"),
+            failed: &["ext-key-usage"],
+            message: "certificate \"O=os:admin\" is missing the client auth extended key usage",
+            node_accepts: false,
+            node_error: |e| {
+                matches!(e, rustls::Error::General(m) if m.contains("is missing the client auth extended key usage"))
+            },
+        });
+    }
+    for case in &cases {
+        run_case(&env, &node, &ca, case);
+    }
+}
+
+#[test]
+fn i5_verify_roles_exactly() {
+    let env = Env::new();
+    let ca = os_ca(now());
+    let cred = credential(
+        &ca,
+        &roles("os:reader,os:etcd:backup"),
+        now(),
+        Ttl::from_hours(1),
+    );
+    env.write("tc", talosconfig("ci", &cred));
+    env.write("ca.crt", ca.cert_pem());
+    env.ok(&[
+        "verify",
+        "tc",
+        "--ca",
+        "ca.crt",
+        "--roles",
+        "os:etcd:backup,os:reader",
+    ]);
+    let run = env.run(&["verify", "tc", "--ca", "ca.crt", "--roles", "os:reader"]);
+    assert_eq!(run.status.code(), Some(1));
+    let report = stdout(&run);
+    assert_eq!(failed_checks(&report), set(&["roles-expected"]));
+    assert!(
+        report.contains(
+            "the certificate's roles are os:etcd:backup, os:reader, expected exactly os:reader"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn i5_verify_against_the_bundle_checks_the_contexts_ca_too() {
+    let Some(path) = common::talos("stability/secrets.yaml") else {
+        return;
+    };
+    let env = Env::new();
+    let bundle = SecretsBundle::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let ca = bundle.os_ca().unwrap();
+    let mut cred = credential(&ca, &roles("os:operator"), now(), Ttl::from_hours(8));
+    // A context whose ca is some other CA: the node accepts the client, talosctl would refuse
+    // the node.
+    cred.ca_pem = os_ca(now()).cert_pem().as_bytes().to_vec();
+    env.write("tc", talosconfig("ops", &cred));
+    let run = env.run(&["verify", "tc", "--with-secrets", path.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let report = stdout(&run);
+    assert_eq!(failed_checks(&report), set(&["client-ca"]), "{report}");
+    assert!(report.contains("is not the node's CA"), "{report}");
+}
+
+#[test]
+fn i5_verify_usage_errors_exit_2() {
+    let env = Env::new();
+    let ca = os_ca(now());
+    let cred = credential(&ca, &roles("os:reader"), now(), Ttl::from_hours(1));
+    env.write("tc", talosconfig("ci", &cred));
+    env.write("ca.crt", ca.cert_pem());
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["verify", "missing.yaml"],
+            "reading talosconfig missing.yaml",
+        ),
+        (
+            &["verify", "tc", "--ca", "ca.crt", "--with-secrets", "s.yaml"],
+            "cannot be used with",
+        ),
+        (&["verify", "tc", "--at", "tomorrow"], "use RFC 3339"),
+        (
+            &["verify", "tc", "--context", "nope"],
+            "context \"nope\" is not defined",
+        ),
+        (&["verify", "tc", "--ca", "tc"], "CA file tc"),
+        (&["verify", "tc", "--roles", ""], "--roles is empty"),
+    ];
+    for (args, text) in cases {
+        let before = env.tree_digest();
+        let run = env.run(args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        let err = stderr(&run);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(text), "{args:?}: {err}");
+        assert!(stdout(&run).is_empty(), "{args:?}");
+        assert_eq!(before, env.tree_digest(), "{args:?} changed files");
+    }
+}
+
+#[test]
+fn i5_verify_at_a_given_time() {
+    let env = Env::new();
+    let ca = os_ca(now());
+    let cred = credential(&ca, &roles("os:reader"), now(), Ttl::from_hours(8));
+    env.write("tc", talosconfig("ci", &cred));
+    env.ok(&["verify", "tc"]);
+    let later = talmint::report::rfc3339(now() + Duration::hours(9));
+    let run = env.run(&["verify", "tc", "--at", &later]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(failed_checks(&stdout(&run)), set(&["validity"]));
+}
+
+// ------------------------------------------------------------------------------------------------
+// The Talos fixtures
+// ------------------------------------------------------------------------------------------------
+
+const BUNDLES: [&str; 2] = ["secrets/secrets.yaml", "stability/secrets.yaml"];
+
+#[test]
+fn i5_inspect_every_fixture_bundle() {
+    for rel in BUNDLES {
+        let Some(path) = common::talos(rel) else {
+            return;
+        };
+        let env = Env::new();
+        let p = path.to_str().unwrap();
+        let json = inspect_json(&env, &[p, "--now", "2024-01-01T00:00:00Z"]);
+        let file = &json["files"][0];
+        assert_eq!(file["kind"], "secrets-bundle", "{rel}");
+        assert_eq!(file["error"], Value::Null);
+        let entries = file["entries"].as_array().unwrap();
+        let names: Vec<&str> = entries
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "certs.etcd",
+                "certs.k8s",
+                "certs.k8saggregator",
+                "certs.k8sserviceaccount.key",
+                "certs.os"
+            ],
+            "{rel}"
+        );
+        let subjects = ["O=etcd", "O=kubernetes", "", "", "O=talos"];
+        for (entry, subject) in entries.iter().zip(subjects) {
+            if entry["type"] == "private-key" {
+                assert_eq!(entry["key"]["status"], "present");
+                assert!(entry["key"]["spkiPin"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("sha256:"));
+                continue;
+            }
+            let cert = &entry["certificate"];
+            assert_eq!(cert["subject"], subject, "{rel} {}", entry["name"]);
+            assert_eq!(cert["isCA"], true);
+            assert_eq!(cert["selfSigned"], true);
+            assert_eq!(cert["validity"], "valid");
+            assert_eq!(
+                cert["extKeyUsage"],
+                serde_json::json!(["serverAuth", "clientAuth"])
+            );
+            assert_eq!(
+                cert["keyUsage"],
+                serde_json::json!(["digitalSignature", "keyCertSign"])
+            );
+            assert_eq!(
+                cert["roles"],
+                serde_json::json!([]),
+                "a CA's O is not a role"
+            );
+            assert_eq!(cert["rolesSummary"], Value::Null);
+            assert_eq!(entry["key"]["status"], "present");
+            assert_eq!(
+                entry["key"]["matchesCertificate"], true,
+                "{rel} {}",
+                entry["name"]
+            );
+            assert_eq!(entry["key"]["spkiPin"], cert["spkiPin"]);
+            // Ten years from one NotBefore (CAValidityTime).
+            let secs = |k: &str| {
+                OffsetDateTime::parse(
+                    cert[k].as_str().unwrap(),
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .unwrap()
+                .unix_timestamp()
+            };
+            assert_eq!(secs("notAfter") - secs("notBefore"), 87600 * 3600);
+        }
+        let os = &entries[4]["certificate"];
+        assert_eq!(os["keyAlgorithm"], "Ed25519");
+        for e in &entries[..3] {
+            assert_eq!(e["certificate"]["keyAlgorithm"], "ECDSA P-256");
+        }
+        // Independent oracle: openssl's SHA-256 fingerprint and SPKI hash of certs.os.
+        if common::openssl::available() {
+            let bundle = SecretsBundle::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let os_pem = bundle
+                .certs
+                .as_ref()
+                .unwrap()
+                .os
+                .as_ref()
+                .unwrap()
+                .crt
+                .clone();
+            env.write("os.crt", &os_pem);
+            let (ok, text) = common::openssl::run(
+                &[
+                    "x509",
+                    "-in",
+                    "os.crt",
+                    "-noout",
+                    "-fingerprint",
+                    "-sha256",
+                    "-serial",
+                ],
+                env.dir.path(),
+            );
+            assert!(ok, "{text}");
+            let fp = text
+                .lines()
+                .find_map(|l| l.split_once("Fingerprint=").map(|(_, fp)| fp))
+                .unwrap()
+                .replace(':', "")
+                .to_lowercase();
+            assert_eq!(os["sha256Fingerprint"], fp.as_str(), "{rel}");
+            let serial = text
+                .lines()
+                .find_map(|l| l.strip_prefix("serial="))
+                .unwrap()
+                .to_lowercase();
+            assert_eq!(
+                os["serial"],
+                serial.as_str(),
+                "{rel}: serial as openssl prints it"
+            );
+            let (ok, _) = common::openssl::run(
+                &[
+                    "x509", "-in", "os.crt", "-noout", "-pubkey", "-out", "os.pub",
+                ],
+                env.dir.path(),
+            );
+            assert!(ok);
+            let (ok, _) = common::openssl::run(
+                &[
+                    "pkey", "-pubin", "-in", "os.pub", "-outform", "DER", "-out", "os.spki",
+                ],
+                env.dir.path(),
+            );
+            assert!(ok);
+            let pin = format!("sha256:{}", talmint::pki::sha256_hex(&env.read("os.spki")));
+            assert_eq!(os["spkiPin"], pin.as_str(), "{rel}");
+        }
+        // Text form, and no key material in either form.
+        let text = stdout(&env.ok(&["inspect", p, "--now", "2024-01-01T00:00:00Z"]));
+        assert!(text.contains("certs.os: Talos API (OS) CA\n"), "{text}");
+        assert!(text.contains("not after:      2033-"), "{text}");
+        let bundle = SecretsBundle::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let certs = bundle.certs.as_ref().unwrap();
+        let keys: Vec<&[u8]> = [&certs.etcd, &certs.k8s, &certs.k8s_aggregator, &certs.os]
+            .iter()
+            .map(|c| &c.as_ref().unwrap().key[..])
+            .chain(std::iter::once(
+                &certs.k8s_service_account.as_ref().unwrap().key[..],
+            ))
+            .collect();
+        assert_no_key_material(&text, &keys);
+        assert_no_key_material(&json.to_string(), &keys);
+    }
+}
+
+#[test]
+fn i5_verify_accepts_credentials_from_every_fixture_bundle_and_the_node_agrees() {
+    for rel in BUNDLES {
+        let Some(path) = common::talos(rel) else {
+            return;
+        };
+        let env = Env::new();
+        let bundle = SecretsBundle::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let ca = bundle.os_ca().unwrap();
+        let cred = credential(&ca, &roles("os:admin"), now(), Ttl::from_hours(8));
+        env.write("tc", talosconfig("admin", &cred));
+        let out = env.ok(&["verify", "tc", "--with-secrets", path.to_str().unwrap()]);
+        let report = stdout(&out);
+        assert!(report.contains("verdict: accepted"), "{rel}: {report}");
+        assert!(report.contains("ok    client-ca"), "{report}");
+        let node = Node::new(&ca);
+        assert_eq!(
+            node.handshake(&cred, Version::Tls13).roles.unwrap(),
+            ["os:admin"]
+        );
+        // The other fixture bundle's OS CA has the same name but another key.
+        let other = BUNDLES.iter().find(|o| **o != rel).unwrap();
+        let other = common::talos(other).unwrap();
+        let run = env.run(&["verify", "tc", "--with-secrets", other.to_str().unwrap()]);
+        assert_eq!(run.status.code(), Some(1));
+        assert_eq!(
+            failed_checks(&stdout(&run)),
+            set(&["chain", "client-ca"]),
+            "{rel}"
+        );
+    }
+}
+
+/// `config info`'s expected text for a sample: (roles line, endpoints, nodes, expires words).
+fn info_fields(info: &str) -> (Option<String>, String, String, String) {
+    let field = |label: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(label))
+            .map(|v| v.trim().to_string())
+    };
+    let expires = field("Certificate expires:").unwrap();
+    let words = expires.split(" (").next().unwrap().to_string();
+    (
+        field("Roles:"),
+        field("Endpoints:").unwrap(),
+        field("Nodes:").unwrap(),
+        words,
+    )
+}
+
+#[test]
+fn i5_inspect_talosconfig_samples_agree_with_talosctl_config_info() {
+    for sample in ["default", "futurerole", "noroles"] {
+        let Some(path) = common::talos(&format!(
+            "talosconfig/config-info/{sample}.talosconfig.yaml"
+        )) else {
+            return;
+        };
+        let info = std::fs::read_to_string(
+            common::talos(&format!("talosconfig/config-info/{sample}.info.txt")).unwrap(),
+        )
+        .unwrap();
+        let (roles_line, endpoints, nodes, expires) = info_fields(&info);
+        let env = Env::new();
+        let json = inspect_json(&env, &[path.to_str().unwrap(), "--now", INFO_NOW]);
+        let file = &json["files"][0];
+        assert_eq!(file["kind"], "talosconfig");
+        let ctx = &file["entries"][0];
+        assert_eq!(ctx["type"], "context");
+        assert_eq!(ctx["current"], true);
+        assert_eq!(
+            file["currentContext"],
+            ctx["name"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("contexts.")
+        );
+        let list = |v: &Value| {
+            let items: Vec<&str> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap())
+                .collect();
+            if items.is_empty() {
+                "not defined".to_string()
+            } else {
+                items.join(", ")
+            }
+        };
+        assert_eq!(list(&ctx["endpoints"]), endpoints, "{sample}");
+        assert_eq!(list(&ctx["nodes"]), nodes, "{sample}");
+        let cert = &ctx["certificate"];
+        let roles: Vec<&str> = cert["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            roles_line.as_deref(),
+            (!roles.is_empty()).then(|| roles.join(", ")).as_deref(),
+            "{sample}"
+        );
+        assert_eq!(
+            cert["expires"],
+            expires.as_str(),
+            "{sample}: time left in talosctl's words"
+        );
+        assert!(cert["notAfter"].as_str().unwrap().starts_with("2031-07-03"));
+        assert_eq!(cert["validity"], "valid");
+        assert_eq!(ctx["chainsToCA"], true, "{sample}");
+        assert_eq!(ctx["key"]["matchesCertificate"], true, "{sample}");
+        assert_eq!(ctx["key"]["algorithm"], "Ed25519");
+        assert_eq!(ctx["ca"][0]["subject"], "O=talos");
+        // 2021 certificates: the old serverAuth+clientAuth EKU.
+        assert_eq!(
+            cert["extKeyUsage"],
+            serde_json::json!(["serverAuth", "clientAuth"])
+        );
+        let unknown: Vec<&str> = cert["unknownRoles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            unknown,
+            if sample == "futurerole" {
+                vec!["os:future"]
+            } else {
+                vec![]
+            }
+        );
+        let text = stdout(&env.ok(&["inspect", path.to_str().unwrap(), "--now", INFO_NOW]));
+        assert!(
+            text.contains("chains to ca:   yes, signed by O=talos"),
+            "{text}"
+        );
+        assert!(text.contains("(10 years from now)"), "{text}");
+        assert!(!text.contains("PRIVATE KEY"));
+    }
+}
+
+#[test]
+fn i5_verify_talosconfig_samples_rejects_their_2021_eku_and_names_it() {
+    let expected: [(&str, &[&str], &str); 3] = [
+        (
+            "default",
+            &["ext-key-usage"],
+            "certificate \"O=os:admin\" is missing the client auth extended key usage",
+        ),
+        (
+            "futurerole",
+            &["ext-key-usage", "roles-known"],
+            "unknown roles: os:future",
+        ),
+        (
+            "noroles",
+            &["ext-key-usage", "roles-known"],
+            "the certificate carries no roles",
+        ),
+    ];
+    for (sample, failed, message) in expected {
+        let Some(path) = common::talos(&format!(
+            "talosconfig/config-info/{sample}.talosconfig.yaml"
+        )) else {
+            return;
+        };
+        let env = Env::new();
+        let run = env.run(&["verify", path.to_str().unwrap(), "--now", INFO_NOW]);
+        assert_eq!(run.status.code(), Some(1), "{sample}");
+        let report = stdout(&run);
+        assert_eq!(failed_checks(&report), set(failed), "{sample}:\n{report}");
+        assert!(report.contains(message), "{sample}:\n{report}");
+        assert!(
+            report.contains("ok    chain"),
+            "{sample}: chains to its own ca"
+        );
+        // Against a fixture bundle: another cluster's CA of the same name.
+        if let Some(bundle) = common::talos("secrets/secrets.yaml") {
+            let run = env.run(&[
+                "verify",
+                path.to_str().unwrap(),
+                "--with-secrets",
+                bundle.to_str().unwrap(),
+                "--now",
+                INFO_NOW,
+            ]);
+            let failed_now = failed_checks(&stdout(&run));
+            assert!(
+                failed_now.contains("chain") && failed_now.contains("client-ca"),
+                "{sample}: {failed_now:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn i5_inspect_machine_configs_reports_their_cas() {
+    let Some(bundle_path) = common::talos("stability/secrets.yaml") else {
+        return;
+    };
+    let env = Env::new();
+    let bundle = inspect_json(&env, &[bundle_path.to_str().unwrap()]);
+    let pin_of = |name: &str| {
+        bundle["files"][0]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap()["certificate"]["spkiPin"]
+            .clone()
+    };
+    // v1.5: everything in the v1alpha1 document. v1.14: machine.ca and etcd there, the
+    // Kubernetes CAs in their own documents.
+    let cases: [(&str, &[(&str, &str)]); 2] = [
+        (
+            "stability/v1.5/base-controlplane.yaml",
+            &[
+                ("machine.ca", "certs.os"),
+                ("cluster.ca", "certs.k8s"),
+                ("cluster.aggregatorCA", "certs.k8saggregator"),
+                ("cluster.etcd.ca", "certs.etcd"),
+            ],
+        ),
+        (
+            "stability/v1.14/base-controlplane.yaml",
+            &[
+                ("machine.ca", "certs.os"),
+                ("cluster.etcd.ca", "certs.etcd"),
+                ("KubeAPIServerCAConfig.issuingCA", "certs.k8s"),
+                ("KubeAggregatorCAConfig.issuingCA", "certs.k8saggregator"),
+            ],
+        ),
+    ];
+    for (rel, expected) in cases {
+        let path = common::talos(rel).unwrap();
+        let json = inspect_json(&env, &[path.to_str().unwrap()]);
+        let file = &json["files"][0];
+        assert_eq!(file["kind"], "machine-config", "{rel}");
+        let entries = file["entries"].as_array().unwrap();
+        for (name, bundle_name) in expected {
+            let e = entries
+                .iter()
+                .find(|e| e["name"] == *name)
+                .unwrap_or_else(|| panic!("{rel}: no {name}"));
+            assert_eq!(
+                e["certificate"]["spkiPin"],
+                pin_of(bundle_name),
+                "{rel} {name}"
+            );
+            assert_eq!(
+                e["key"]["matchesCertificate"], true,
+                "{rel} {name}: control plane has the keys"
+            );
+        }
+        assert!(
+            entries.iter().any(|e| e["type"] == "private-key"
+                && e["description"] == "Kubernetes service account key"),
+            "{rel}"
+        );
+        // The worker has the OS CA certificate but not its key.
+        let worker = common::talos(&rel.replace("controlplane", "worker")).unwrap();
+        let json = inspect_json(&env, &[worker.to_str().unwrap()]);
+        let os = json["files"][0]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == "machine.ca")
+            .unwrap()
+            .clone();
+        assert_eq!(os["certificate"]["spkiPin"], pin_of("certs.os"));
+        assert_eq!(os["key"]["status"], "absent", "{rel} worker");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// PEM/DER certificates, CSRs and keys; time left; errors
+// ------------------------------------------------------------------------------------------------
+
+#[test]
+fn i5_inspect_pem_der_csr_and_key_files() {
+    let env = Env::new();
+    let start = now();
+    let ca = os_ca(start);
+    let issued = ca
+        .issue_client(
+            &roles("os:reader,os:etcd:backup"),
+            start,
+            Ttl::from_hours(8),
+        )
+        .unwrap();
+    let key = issued.key.unwrap();
+    let key_pem = key.to_pem().unwrap();
+    env.write("admin.crt", &issued.cert_pem);
+    env.write("admin.key", key_pem.as_bytes());
+    env.write(
+        "both.pem",
+        format!("{}{}", issued.cert_pem, key_pem.as_str()),
+    );
+    env.write("admin.der", &issued.cert.der);
+    let csr =
+        talmint::pki::csr::create(&key, &roles("os:reader"), "10.5.0.2".parse().unwrap()).unwrap();
+    env.write("admin.csr", &csr);
+    let other_key = talmint::pki::PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let other_pem = other_key.to_pem().unwrap();
+    env.write(
+        "wrong.pem",
+        format!("{}{}", issued.cert_pem, other_pem.as_str()),
+    );
+
+    let json = inspect_json(
+        &env,
+        &[
+            "admin.crt",
+            "admin.key",
+            "both.pem",
+            "admin.der",
+            "admin.csr",
+            "wrong.pem",
+        ],
+    );
+    let files = json["files"].as_array().unwrap();
+    let kinds: Vec<&str> = files.iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "certificate",
+            "private-key",
+            "certificate",
+            "certificate",
+            "csr",
+            "certificate"
+        ]
+    );
+    let pin = issued.cert.spki_pin();
+    let cert = &files[0]["entries"][0]["certificate"];
+    assert_eq!(
+        cert["roles"],
+        serde_json::json!(["os:etcd:backup", "os:reader"])
+    );
+    assert_eq!(cert["extKeyUsage"], serde_json::json!(["clientAuth"]));
+    assert_eq!(cert["keyUsage"], serde_json::json!(["digitalSignature"]));
+    assert_eq!(cert["keyUsageCritical"], true);
+    assert_eq!(cert["isCA"], false);
+    assert_eq!(cert["issuer"], "O=talos");
+    assert_eq!(cert["spkiPin"], pin.as_str());
+    assert_eq!(
+        cert["sha256Fingerprint"],
+        issued.cert.fingerprint().as_str()
+    );
+    assert!(cert["secondsLeft"].as_i64().unwrap() > 7 * 3600);
+    assert_eq!(files[0]["entries"][0]["key"]["status"], "absent");
+    // A key alone: algorithm and public SPKI pin only.
+    let k = &files[1]["entries"][0]["key"];
+    assert_eq!(k["algorithm"], "Ed25519");
+    assert_eq!(k["spkiPin"], pin.as_str());
+    assert_eq!(k["matchesCertificate"], Value::Null);
+    // Certificate and key in one file: the key is checked against it.
+    assert_eq!(files[2]["entries"][0]["key"]["matchesCertificate"], true);
+    assert_eq!(files[5]["entries"][0]["key"]["matchesCertificate"], false);
+    // DER.
+    assert_eq!(
+        files[3]["entries"][0]["certificate"]["spkiPin"],
+        pin.as_str()
+    );
+    // CSR.
+    let c = &files[4]["entries"][0]["csr"];
+    assert_eq!(c["roles"], serde_json::json!(["os:reader"]));
+    assert_eq!(c["ipAddresses"], serde_json::json!(["10.5.0.2"]));
+    assert_eq!(c["spkiPin"], pin.as_str());
+
+    let text = stdout(&env.ok(&[
+        "inspect",
+        "admin.crt",
+        "both.pem",
+        "admin.key",
+        "admin.csr",
+        "wrong.pem",
+    ]));
+    assert!(
+        text.contains("roles:          os:etcd:backup, os:reader\n"),
+        "{text}"
+    );
+    assert!(text.contains("ext key usage:  clientAuth\n"), "{text}");
+    // The authz summary of the roles, one line per credential (CAs have none).
+    let summary = talmint::authz::summary(&roles("os:reader,os:etcd:backup"));
+    assert!(
+        text.contains(&format!("access:         {summary}\n")),
+        "{text}"
+    );
+    assert_eq!(cert["rolesSummary"], summary.as_str());
+    assert!(text.contains(", matches the certificate"), "{text}");
+    assert!(text.contains("DOES NOT match the certificate"), "{text}");
+    assert!(
+        text.contains("(8 hours from now)") || text.contains("(7 hours from now)"),
+        "{text}"
+    );
+    assert_no_key_material(&text, &[key_pem.as_bytes(), other_pem.as_bytes()]);
+    assert_no_key_material(
+        &json.to_string(),
+        &[key_pem.as_bytes(), other_pem.as_bytes()],
+    );
+}
+
+#[test]
+fn i5_inspect_states_expired_and_not_yet_valid() {
+    let env = Env::new();
+    let ca = os_ca(now() - Duration::days(30));
+    let old = ca
+        .issue_client(
+            &roles("os:admin"),
+            now() - Duration::days(3),
+            Ttl::from_hours(1),
+        )
+        .unwrap();
+    let early = ca
+        .issue_client(
+            &roles("os:admin"),
+            now() + Duration::days(3),
+            Ttl::from_hours(1),
+        )
+        .unwrap();
+    env.write("old.crt", &old.cert_pem);
+    env.write("early.crt", &early.cert_pem);
+    let json = inspect_json(&env, &["old.crt", "early.crt"]);
+    let old_j = &json["files"][0]["entries"][0]["certificate"];
+    assert_eq!(old_j["validity"], "expired");
+    assert!(old_j["secondsLeft"].as_i64().unwrap() < 0);
+    assert_eq!(old_j["expires"], "2 days ago");
+    assert_eq!(
+        json["files"][1]["entries"][0]["certificate"]["validity"],
+        "not-yet-valid"
+    );
+    let text = stdout(&env.ok(&["inspect", "old.crt", "early.crt"]));
+    assert!(text.contains("(expired 2 days ago)"), "{text}");
+    assert!(text.contains("(not valid yet: 2 days from now)"), "{text}");
+}
+
+#[test]
+fn i5_inspect_reports_unrecognised_files_and_still_shows_the_others() {
+    let env = Env::new();
+    let ca = os_ca(now());
+    env.write("ca.crt", ca.cert_pem());
+    env.write("notes.txt", "hello: world\n");
+    let run = env.run(&["inspect", "ca.crt", "notes.txt", "missing.pem"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stdout(&run).contains("ca.crt: certificate\n"));
+    let err = stderr(&run);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(
+        err.contains("error: notes.txt: not a talosconfig, secrets bundle, machine config"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: missing.pem: cannot read the file"),
+        "{err}"
+    );
+    let run = env.run(&["inspect", "-o", "json", "ca.crt", "notes.txt"]);
+    assert_eq!(run.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["files"][1]["kind"], Value::Null);
+    assert!(json["files"][1]["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("not a talosconfig"));
+    assert_eq!(
+        env.run(&["inspect"]).status.code(),
+        Some(2),
+        "no FILE is a usage error"
+    );
+    assert_eq!(
+        env.run(&["inspect", "-o", "table", "ca.crt"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn i5_inspect_yaml_is_the_json_tree() {
+    let env = Env::new();
+    let ca = os_ca(now());
+    let cred = credential(&ca, &roles("os:reader"), now(), Ttl::from_hours(1));
+    env.write("tc", talosconfig("ci", &cred));
+    env.write("ca.crt", ca.cert_pem());
+    let mut files = vec!["tc".to_string(), "ca.crt".to_string()];
+    for rel in BUNDLES {
+        if let Some(p) = common::talos(rel) {
+            files.push(p.to_str().unwrap().to_string());
+        }
+    }
+    let mut args: Vec<&str> = vec!["--now", "2025-01-01T00:00:00Z"];
+    args.extend(files.iter().map(String::as_str));
+    let json = inspect_json(&env, &args);
+    let mut yaml_args = vec!["inspect", "-o", "yaml"];
+    yaml_args.extend_from_slice(&args);
+    let yaml = stdout(&env.ok(&yaml_args));
+    assert!(yaml.starts_with("files:\n"), "{yaml}");
+    let from_yaml: Value = serde_yaml::from_str(&yaml).unwrap();
+    assert_eq!(from_yaml, json);
+}
+
+#[test]
+fn i5_inspect_never_quotes_a_private_key_block_even_when_it_is_broken() {
+    let env = Env::new();
+    let key = talmint::pki::PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let pem = key.to_pem().unwrap();
+    let body: Vec<&str> = pem.lines().collect();
+    let cases = [
+        ("mismatched.pem", pem.replace("END ED25519", "END EC")),
+        ("garbled.pem", pem.replace(body[1], "AAAA")),
+        (
+            "encrypted.pem",
+            pem.replace("ED25519 PRIVATE KEY", "ENCRYPTED PRIVATE KEY"),
+        ),
+        (
+            "openssh.pem",
+            pem.replace("ED25519 PRIVATE KEY", "OPENSSH PRIVATE KEY"),
+        ),
+    ];
+    for (name, text) in &cases {
+        env.write(name, text);
+        for format in ["text", "json"] {
+            let run = env.run(&["inspect", "-o", format, name]);
+            let all = format!("{}{}", stdout(&run), stderr(&run));
+            assert_no_key_material(&all, &[pem.as_bytes()]);
+        }
+    }
+}
+
+#[test]
+fn i5_verify_fix_for_an_expired_credential_works() {
+    let Some(bundle) = common::talos("stability/secrets.yaml") else {
+        return;
+    };
+    let b = bundle.to_str().unwrap();
+    let env = Env::new();
+    let ca = SecretsBundle::parse(&std::fs::read_to_string(&bundle).unwrap())
+        .unwrap()
+        .os_ca()
+        .unwrap();
+    let cred = credential(
+        &ca,
+        &roles("os:operator"),
+        now() - Duration::days(2),
+        Ttl::from_hours(24),
+    );
+    env.write("tc", talosconfig("ops", &cred));
+    let run = env.run(&["verify", "tc", "--with-secrets", b]);
+    assert_eq!(run.status.code(), Some(1));
+    let report = stdout(&run);
+    assert_eq!(failed_checks(&report), set(&["validity"]));
+    assert!(
+        report.contains(
+            "fix: renew it (same roles, new key): talmint config renew --with-secrets secrets.yaml"
+        ),
+        "{report}"
+    );
+    // The fix as printed, with this file's names filled in.
+    env.ok(&[
+        "config",
+        "renew",
+        "--with-secrets",
+        b,
+        "--talosconfig",
+        "tc",
+        "--context",
+        "ops",
+    ]);
+    let out = env.ok(&[
+        "verify",
+        "tc",
+        "--with-secrets",
+        b,
+        "--roles",
+        "os:operator",
+    ]);
+    assert!(stdout(&out).contains("verdict: accepted"));
+}
