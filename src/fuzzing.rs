@@ -115,3 +115,30 @@ pub fn authz(data: &[u8]) {
         }
     }
 }
+
+/// Machine configurations and patches: YAML read and re-emitted, configurations loaded as
+/// typed documents, patches loaded and applied, endpoints checked.
+pub fn patch(data: &[u8]) {
+    use crate::machineconfig::patch as p;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(docs) = crate::yaml::parse(text) {
+        let _ = crate::yaml::emit_documents(&docs);
+    }
+    if let Ok(docs) = p::load_config(text) {
+        let _ = crate::yaml::emit_documents(&p::encode(&docs));
+    }
+    if let Ok(patch) = p::load_patch(text) {
+        let base =
+            "version: v1alpha1\nmachine:\n  type: worker\n  network:\n    interfaces:\n      \
+                    - interface: eth0\n        dhcp: true\ncluster:\n  controlPlane:\n    \
+                    endpoint: https://h:6443/\n  apiServer:\n    extraArgs: {a: b}\n";
+        if let Ok(docs) = p::load_config(base) {
+            if let Ok(out) = p::apply(docs, &[patch]) {
+                let _ = crate::yaml::emit_documents(&p::encode(&out));
+            }
+        }
+    }
+    let _ = text.parse::<crate::machineconfig::endpoint::ClusterEndpoint>();
+}

@@ -94,7 +94,7 @@ fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn parsers_never_panic_on_fixtures_and_mutations() {
-    let targets: [fn(&[u8]); 7] = [
+    let targets: [fn(&[u8]); 8] = [
         talmint::fuzzing::bundle,
         talmint::fuzzing::talosconfig,
         talmint::fuzzing::pem,
@@ -102,6 +102,7 @@ fn parsers_never_panic_on_fixtures_and_mutations() {
         talmint::fuzzing::policy,
         talmint::fuzzing::inspect,
         talmint::fuzzing::authz,
+        talmint::fuzzing::patch,
     ];
     let seeds = seeds();
     let mut rng = Rng(0x5eed_1234_abcd_ef01);

@@ -699,3 +699,30 @@ fn default_output_is_the_working_directory_with_absolute_paths() {
     );
     assert!(env.path("worker.yaml").exists() && env.path("talosconfig").exists());
 }
+
+/// The talosconfig of `gen config` opens an apid-equivalent mTLS session as `os:admin`.
+#[test]
+fn c4_gen_config_talosconfig_is_accepted_by_a_node_as_admin() {
+    use base64::Engine;
+    use common::apid::{Credential, Node, Version};
+    let Some(bundle) = stability_bundle() else {
+        return;
+    };
+    let env = common::Env::new();
+    run_cli(&env, &cli_args(Some("v1.15"), false));
+    let cfg = talmint::talosconfig::Config::parse(
+        &String::from_utf8(env.read("out/talosconfig")).unwrap(),
+    )
+    .unwrap();
+    let ctx = cfg.get("base").unwrap();
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.decode(s).unwrap();
+    let cred = Credential {
+        ca_pem: b64(&ctx.ca),
+        crt_pem: b64(&ctx.crt),
+        key_pem: b64(&ctx.key),
+    };
+    let node = Node::new(&bundle.os_ca().unwrap());
+    let out = node.handshake(&cred, Version::Tls13);
+    assert_eq!(out.client, Ok(()));
+    assert_eq!(out.roles.unwrap(), ["os:admin"]);
+}

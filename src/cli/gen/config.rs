@@ -167,6 +167,7 @@ struct Paths {
 /// Generate and write the configuration files.
 pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let endpoint: ClusterEndpoint = args.cluster_endpoint.parse()?;
+    let comments = [args.with_docs, args.with_examples].contains(&Some(true));
     if args.config_version != "v1alpha1" {
         anyhow::bail!("unknown config version: {:?}", args.config_version);
     }
@@ -286,6 +287,12 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         outputs.push((secrets_path.clone(), bundle.to_yaml().as_bytes().to_vec()));
     }
 
+    if comments {
+        ctx.note(
+            "note: talmint writes configurations without comments; \
+             --with-docs and --with-examples are not supported yet",
+        );
+    }
     if paths.stdout {
         let (secret_files, data): (Vec<_>, Vec<_>) = outputs
             .into_iter()
