@@ -127,7 +127,9 @@ impl PrivateKey {
     }
 
     fn from_pkcs1_der(der: &[u8]) -> Result<Self, PkiError> {
-        aws_lc_rs::rsa::KeyPair::from_der(der).map_err(|e| bad("RSA")(e.to_string()))?;
+        // A structural parse: aws-lc's full key check (which costs as much as the rest of
+        // `config new` together) runs only when the key is used to sign.
+        pkcs1::RsaPrivateKey::from_der(der).map_err(|e| bad("RSA")(e.to_string()))?;
         Ok(PrivateKey {
             alg: KeyAlgorithm::Rsa,
             der: Zeroizing::new(der.to_vec()),
@@ -140,12 +142,18 @@ impl PrivateKey {
         if curve.is_some_and(|c| c != OID_P256) {
             return Err(bad("EC")("only P-256 keys are supported".into()));
         }
-        // Re-encode with curve and public key so later signing has everything.
         let key = p256::SecretKey::from_slice(parsed.private_key)
             .map_err(|e| bad("EC")(e.to_string()))?;
+        // Keep Go's complete form as it is; re-encode (deriving the public key, a scalar
+        // multiplication) only when the curve or the public key is missing.
+        let der = if curve.is_some() && parsed.public_key.is_some() {
+            Zeroizing::new(der.to_vec())
+        } else {
+            sec1_der(&key)?
+        };
         Ok(PrivateKey {
             alg: KeyAlgorithm::EcdsaP256,
-            der: sec1_der(&key)?,
+            der,
         })
     }
 
