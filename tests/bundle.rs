@@ -352,3 +352,36 @@ fn gen_secrets_from_controlplane_config_cli() {
     let (_, without_comment) = text.split_once('\n').unwrap();
     assert_bytes_eq!(without_comment.as_bytes(), env.read("secrets.yaml"));
 }
+
+#[test]
+fn b7_bundle_round_trips_through_a_generated_controlplane_config() {
+    for version in [None, Some("v1.13"), Some("v1.6")] {
+        let env = Env::new();
+        let mut gen = vec!["gen", "secrets", "-o", "orig.yaml"];
+        let mut cfg = vec![
+            "gen",
+            "config",
+            "c",
+            "https://10.0.0.1:6443",
+            "--with-secrets",
+            "orig.yaml",
+            "-o",
+            "out",
+        ];
+        if let Some(v) = version {
+            gen.extend(["--talos-version", v]);
+            cfg.extend(["--talos-version", v]);
+        }
+        env.ok(&gen);
+        env.ok(&cfg);
+        env.ok(&[
+            "gen",
+            "secrets",
+            "--from-controlplane-config",
+            "out/controlplane.yaml",
+            "-o",
+            "back.yaml",
+        ]);
+        assert_bytes_eq!(env.read("orig.yaml"), env.read("back.yaml"));
+    }
+}
