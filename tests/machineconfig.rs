@@ -726,3 +726,33 @@ fn c4_gen_config_talosconfig_is_accepted_by_a_node_as_admin() {
     assert_eq!(out.client, Ok(()));
     assert_eq!(out.roles.unwrap(), ["os:admin"]);
 }
+
+/// JSON patches (JSON, and a YAML list starting with `-` passed inline) on a single-document
+/// contract, through the command line.
+#[test]
+fn json_patches_through_the_cli() {
+    let Some(_) = common::talos_dir() else { return };
+    let mut a = cli_args(Some("v1.11"), false);
+    a.extend([
+        "--config-patch".to_string(),
+        r#"[{"op": "add", "path": "/machine/certSANs/-", "value": "x.example"}]"#.to_string(),
+        "--config-patch-worker".to_string(),
+        "- op: replace\n  path: /machine/install/wipe\n  value: true\n".to_string(),
+    ]);
+    let env = common::Env::new();
+    run_cli(&env, &a);
+    let cp = String::from_utf8(env.read("out/controlplane.yaml")).unwrap();
+    let w = String::from_utf8(env.read("out/worker.yaml")).unwrap();
+    let base_cp = String::from_utf8(golden("v1.11", "base-controlplane")).unwrap();
+    let base_w = String::from_utf8(golden("v1.11", "base-worker")).unwrap();
+    assert_eq!(
+        cp,
+        base_cp.replace("    certSANs: []\n", "    certSANs:\n        - x.example\n")
+    );
+    assert_eq!(
+        w,
+        base_w
+            .replace("    certSANs: []\n", "    certSANs:\n        - x.example\n")
+            .replace("        wipe: false\n", "        wipe: true\n")
+    );
+}

@@ -152,10 +152,10 @@ pub enum Error {
     #[error("secrets bundle field {0} is required")]
     MissingSecret(&'static str),
     /// A URL that does not parse.
-    #[error("failed to parse {what} {value:?}: {reason}")]
+    #[error("failed to parse {what}: {reason}")]
     BadUrl {
         /// What the URL is, e.g. `custom CNI URL`.
-        what: &'static str,
+        what: String,
         /// The value.
         value: String,
         /// Why.

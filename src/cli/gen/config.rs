@@ -43,37 +43,57 @@ pub struct Args {
     /// Cluster endpoint, e.g. https://10.5.0.2:6443.
     pub cluster_endpoint: String,
     /// The disk to install to.
-    #[arg(long = "install-disk", default_value = "/dev/sda")]
+    #[arg(
+        long = "install-disk",
+        default_value = "/dev/sda",
+        allow_hyphen_values = true
+    )]
     pub install_disk: String,
     /// The image used to perform an installation (default: the factory metal installer, tag $TAG).
-    #[arg(long = "install-image")]
+    #[arg(long = "install-image", allow_hyphen_values = true)]
     pub install_image: Option<String>,
     /// Additional Subject-Alt-Names for the APIServer certificate.
-    #[arg(long = "additional-sans", value_delimiter = ',')]
+    #[arg(
+        long = "additional-sans",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub additional_sans: Vec<String>,
     /// The dns domain to use for cluster.
-    #[arg(long = "dns-domain", default_value = "cluster.local")]
+    #[arg(
+        long = "dns-domain",
+        default_value = "cluster.local",
+        allow_hyphen_values = true
+    )]
     pub dns_domain: String,
     /// The desired machine config version to generate.
     #[arg(long = "version", default_value = "v1alpha1")]
     pub config_version: String,
     /// The desired Talos version to generate config for (backwards compatibility, e.g. v1.7).
-    #[arg(long = "talos-version")]
+    #[arg(long = "talos-version", allow_hyphen_values = true)]
     pub talos_version: Option<String>,
     /// Desired kubernetes version to run.
-    #[arg(long = "kubernetes-version", default_value = machineconfig::DEFAULT_KUBERNETES_VERSION)]
+    #[arg(
+        long = "kubernetes-version",
+        default_value = machineconfig::DEFAULT_KUBERNETES_VERSION,
+        allow_hyphen_values = true
+    )]
     pub kubernetes_version: String,
     /// Patch generated machineconfigs (applied to all node types), use @file to read a patch from file.
-    #[arg(long = "config-patch")]
+    #[arg(long = "config-patch", allow_hyphen_values = true)]
     pub config_patch: Vec<String>,
     /// Patch generated machineconfigs (applied to 'init' and 'controlplane' types).
-    #[arg(long = "config-patch-control-plane")]
+    #[arg(long = "config-patch-control-plane", allow_hyphen_values = true)]
     pub config_patch_control_plane: Vec<String>,
     /// Patch generated machineconfigs (applied to 'worker' type).
-    #[arg(long = "config-patch-worker")]
+    #[arg(long = "config-patch-worker", allow_hyphen_values = true)]
     pub config_patch_worker: Vec<String>,
     /// List of registry mirrors to use in format: <registry host>=<mirror URL>.
-    #[arg(long = "registry-mirror", value_delimiter = ',')]
+    #[arg(
+        long = "registry-mirror",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub registry_mirrors: Vec<String>,
     /// Renders all machine configs with the commented examples (not supported: comment-less output).
     #[arg(long = "with-examples", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
@@ -122,7 +142,11 @@ pub struct Args {
     pub skip_k8s_etcd: bool,
 
     /// Endpoints written into the talosconfig (talosctl leaves them empty).
-    #[arg(long = "talosconfig-endpoints", value_delimiter = ',')]
+    #[arg(
+        long = "talosconfig-endpoints",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub talosconfig_endpoints: Vec<String>,
     /// Roles of the talosconfig's client certificate.
     #[arg(long, value_delimiter = ',', default_value = "os:admin")]
@@ -144,10 +168,10 @@ pub struct Args {
     #[arg(long = "local-api-server-port", hide = true)]
     pub local_api_server_port: Option<u16>,
     /// A kernel parameter key=value, repeatable (generator option).
-    #[arg(long = "sysctl", hide = true)]
+    #[arg(long = "sysctl", hide = true, allow_hyphen_values = true)]
     pub sysctls: Vec<String>,
     /// A custom CNI manifest URL (generator option).
-    #[arg(long = "custom-cni-url", hide = true)]
+    #[arg(long = "custom-cni-url", hide = true, allow_hyphen_values = true)]
     pub custom_cni_url: Option<String>,
     /// KubePrism port, 0 disables it (generator option).
     #[arg(long = "kubeprism-port", hide = true)]

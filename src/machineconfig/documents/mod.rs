@@ -166,11 +166,11 @@ pub(crate) fn url_hostname(url: &str) -> Option<String> {
 }
 
 /// Check a URL with Go's `url.Parse` rules (the text is kept as given).
-pub(crate) fn check_url(what: &'static str, value: &str) -> Result<(), Error> {
+pub(crate) fn check_url(what: &str, value: &str) -> Result<(), Error> {
     crate::machineconfig::endpoint::GoUrl::parse(value)
         .map(|_| ())
         .map_err(|reason| Error::BadUrl {
-            what,
+            what: what.to_string(),
             value: value.to_string(),
             reason,
         })

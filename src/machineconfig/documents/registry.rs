@@ -17,7 +17,7 @@ pub(super) fn documents(input: &Input<'_>) -> Result<Vec<Node>, Error> {
     for (host, endpoints) in merged_mirrors(o) {
         let mut eps = Vec::new();
         for ep in &endpoints {
-            check_url("registry mirror endpoint", ep)?;
+            check_url(&format!("registry mirror endpoint {ep:?}"), ep)?;
             eps.push(Node::map([("url", s(ep.clone()))]));
         }
         let mut d = Fields::document("RegistryMirrorConfig");
