@@ -5,26 +5,69 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The Talos fixtures directory (`$TALMINT_TALOS_FIXTURES` or `../shared/fixtures/talos`), or
-/// `None` when missing. Under `CI=true` a missing directory fails the test.
+/// The Talos fixtures (`$TALMINT_TALOS_FIXTURES` or `../shared/fixtures/talos`), or `None` when
+/// missing. Under `CI=true` a missing directory fails the test.
+///
+/// Tests get a private copy (one per test process, under cargo's target tmp dir): commands that
+/// write beside their input (the issuance ledger beside a secrets bundle) can never change the
+/// shared fixtures.
 pub fn talos_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("TALMINT_TALOS_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/talos"));
-    if dir.is_dir() {
-        return Some(dir);
+    static COPY: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let dir = std::env::var_os("TALMINT_TALOS_FIXTURES")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/talos")
+            });
+        if !dir.is_dir() {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!(
+                    "Talos fixtures missing at {}: CI needs ../shared/fixtures/talos",
+                    dir.display()
+                );
+            }
+            eprintln!(
+                "SKIP: Talos fixtures missing at {} (set TALMINT_TALOS_FIXTURES)",
+                dir.display()
+            );
+            return None;
+        }
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        // Copies left by earlier runs (an hour old or more) are removed.
+        for old in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
+            let stale = old
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok());
+            if old
+                .file_name()
+                .to_string_lossy()
+                .starts_with("talos-fixtures-")
+                && stale.is_some_and(|age| age.as_secs() > 3600)
+            {
+                let _ = std::fs::remove_dir_all(old.path());
+            }
+        }
+        let copy = tmp.join(format!("talos-fixtures-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&copy);
+        copy_tree(&dir, &copy);
+        Some(copy)
+    })
+    .clone()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
     }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "Talos fixtures missing at {}: CI needs ../shared/fixtures/talos",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "SKIP: Talos fixtures missing at {} (set TALMINT_TALOS_FIXTURES)",
-        dir.display()
-    );
-    None
 }
 
 /// Path of one Talos fixture; `None` (test skipped) when the fixtures are missing.

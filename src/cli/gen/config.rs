@@ -16,7 +16,7 @@ use talmint::pki::Ttl;
 use talmint::roles::RoleSet;
 use talmint::talosconfig::credential;
 
-use crate::cli::{output, Ctx};
+use crate::cli::{issuing, output, Ctx};
 
 const OUTPUT_TYPES: [&str; 3] = ["controlplane", "worker", "talosconfig"];
 
@@ -157,6 +157,8 @@ pub struct Args {
     /// Do not save a freshly generated secrets bundle as secrets.yaml.
     #[arg(long = "no-save-secrets")]
     pub no_save_secrets: bool,
+    #[command(flatten)]
+    pub issuing: issuing::Flags,
 
     /// Let workloads run on control-plane nodes (generator option).
     #[arg(long = "allow-scheduling-on-control-planes", hide = true)]
@@ -283,8 +285,18 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         .and_then(|c| c.os.as_ref())
         .map(|os| os.crt.clone())
         .unwrap_or_default();
+    let policy = args.issuing.load_policy()?;
+    issuing::check_policy(
+        policy.as_ref(),
+        &talmint::policy::Request {
+            roles: &roles,
+            ttl: args.crt_ttl,
+            endpoints: &args.talosconfig_endpoints,
+            nodes: &[],
+        },
+    )?;
     let issued = ca
-        .issue_client(&roles, ctx.now(), args.crt_ttl)
+        .issue_client_in(&roles, &args.issuing.window(ctx.now(), args.crt_ttl))
         .context("issuing the talosconfig client certificate")?;
     let target = credential::Target {
         context: args.cluster_name.clone(),
@@ -329,13 +341,36 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         for (_, bytes) in data {
             ctx.stdout(&bytes)?;
         }
-        return Ok(());
+    } else {
+        let files: Vec<(PathBuf, Vec<u8>, u32)> = outputs
+            .into_iter()
+            .map(|(p, b)| (p, b, fsx::SECRET_MODE))
+            .collect();
+        write_files(&files, force, ctx)?;
     }
-    let files: Vec<(PathBuf, Vec<u8>, u32)> = outputs
-        .into_iter()
-        .map(|(p, b)| (p, b, fsx::SECRET_MODE))
-        .collect();
-    write_files(&files, force, ctx)
+    // The talosconfig's certificate goes into the ledger beside the bundle it came from: the
+    // given one, or the one saved beside the outputs.
+    if args.output_types.iter().any(|t| t == "talosconfig") {
+        let bundle_path = args
+            .with_secrets
+            .clone()
+            .or_else(|| save_secrets.then(|| secrets_path.clone()));
+        issuing::record(
+            args.issuing.ledger_path(bundle_path.as_deref()).as_deref(),
+            &[(
+                &issued.cert,
+                if args.issuing.label.is_empty() {
+                    args.cluster_name.as_str()
+                } else {
+                    args.issuing.label.as_str()
+                },
+            )],
+            ca.cert(),
+            ctx.now(),
+            "gen config",
+        )?;
+    }
+    Ok(())
 }
 
 /// Create parent directories (`mkdir -p`, 0777 before umask), write every file or none, then
