@@ -56,6 +56,37 @@ fn main() {
         floor.push(n as f64 / t.elapsed().as_secs_f64());
     }
 
+    // The roster's own pipeline in process (talosconfig YAML per entry), no files.
+    let mut in_process = Vec::new();
+    let defaults = talmint::roster::Defaults {
+        ttl: Ttl::from_hours(8),
+        cluster: "bench".into(),
+        allow_unknown_roles: false,
+    };
+    let mut roster_text = String::from("entries:\n");
+    for i in 0..n {
+        roster_text.push_str(&format!(
+            "  - name: u{i}\n    roles: [os:reader]\n    ttl: 8h\n"
+        ));
+    }
+    let entries = talmint::roster::parse(&roster_text, "bench", &defaults, None).unwrap();
+    let ca_pem = ca.cert_pem().as_bytes().to_vec();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let out = talmint::roster::issue_all(
+            &entries,
+            &ca,
+            &ca_pem,
+            |ttl| talmint::pki::Window::new(now, ttl),
+            threads,
+            &|_| {},
+            None,
+        )
+        .unwrap();
+        std::hint::black_box(out.len());
+        in_process.push(n as f64 / t.elapsed().as_secs_f64());
+    }
+
     let mut roster = String::from("entries:\n");
     for i in 0..n {
         roster.push_str(&format!(
@@ -87,9 +118,10 @@ fn main() {
         assert!(status.success());
         cli.push(n as f64 / t.elapsed().as_secs_f64());
     }
-    let (f, c) = (median(floor), median(cli));
+    let (f, c, p) = (median(floor), median(cli), median(in_process));
     println!("roster bench: n={n} runs={runs} threads={threads}");
     println!("floor (key+cert+PEM in process): {f:.0} certs/s (median)");
+    println!("roster pipeline in process (talosconfig YAML, no files): {p:.0} certs/s (median)");
     println!("talmint issue --roster (files, fsync, ledger): {c:.0} certs/s (median)");
     println!("ratio: {:.0}%", 100.0 * c / f);
 }

@@ -6,6 +6,7 @@
 //! first and rename only when all are staged. talosconfig edits hold an advisory lock on a sibling
 //! `.lock` file for the whole read-modify-write.
 
+use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
@@ -73,21 +74,66 @@ fn parent_of(path: &Path) -> &Path {
 /// # Errors
 /// [`WriteError::Exists`] when the file exists and `clobber` is [`Clobber::Refuse`]; I/O errors.
 pub fn write(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<(), WriteError> {
+    refuse_existing(path, clobber)?;
     stage(path, bytes, mode, clobber)?.commit()
 }
 
 /// Write several files all-or-nothing: every file is staged (and checked for clobbering) before the
 /// first rename; on failure every staged temporary file is removed.
 ///
+/// Durability is batched: the staged files are flushed with one `syncfs` per filesystem (instead
+/// of one fsync per file), then renamed, then each directory is fsynced once. A crash at any point
+/// leaves either the old names or complete new files.
+///
 /// # Errors
 /// As [`write`]; when one file fails no file is changed (renames are the only non-atomic step).
 pub fn write_all(files: &[(PathBuf, Vec<u8>, u32)], clobber: Clobber) -> Result<(), WriteError> {
+    if let [(path, bytes, mode)] = files {
+        return write(path, bytes, *mode, clobber);
+    }
+    for (path, _, _) in files {
+        refuse_existing(path, clobber)?;
+    }
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes, mode) in files {
-        staged.push(stage(path, bytes, *mode, clobber)?);
+        staged.push(stage_unsynced(path, bytes, *mode, clobber)?);
+    }
+    commit_all(staged)
+}
+
+/// [`WriteError::Exists`] early when `path` exists and clobbering is refused. (The rename checks
+/// again atomically; this only spares the work before it.)
+///
+/// # Errors
+/// [`WriteError::Exists`].
+pub fn refuse_existing(path: &Path, clobber: Clobber) -> Result<(), WriteError> {
+    if clobber == Clobber::Refuse && path.symlink_metadata().is_ok() {
+        return Err(WriteError::Exists(path.display().to_string()));
+    }
+    Ok(())
+}
+
+/// Commit files staged with [`stage_unsynced`]: one `syncfs` per directory's filesystem (instead
+/// of one fsync per file), the renames, then one fsync per directory. A crash at any point leaves
+/// either the old names or complete new files.
+///
+/// # Errors
+/// I/O errors; [`WriteError::Exists`] when a target appeared since staging and clobbering is
+/// refused (files renamed before it stay).
+pub fn commit_all(staged: Vec<Staged>) -> Result<(), WriteError> {
+    let dirs: BTreeSet<PathBuf> = staged
+        .iter()
+        .map(|s| parent_of(&s.target).to_path_buf())
+        .collect();
+    for dir in &dirs {
+        let fd = File::open(dir).map_err(io_err(dir))?;
+        rustix::fs::syncfs(&fd).map_err(|e| io_err(dir)(e.into()))?;
     }
     for s in staged {
-        s.commit()?;
+        s.rename()?;
+    }
+    for dir in &dirs {
+        sync_dir(dir);
     }
     Ok(())
 }
@@ -97,9 +143,26 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>, u32)], clobber: Clobber) -> Result<
 /// # Errors
 /// [`WriteError::Exists`] early when refusing to clobber an existing file; I/O errors.
 pub fn stage(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<Staged, WriteError> {
-    if clobber == Clobber::Refuse && path.symlink_metadata().is_ok() {
-        return Err(WriteError::Exists(path.display().to_string()));
-    }
+    refuse_existing(path, clobber)?;
+    let staged = stage_unsynced(path, bytes, mode, clobber)?;
+    File::open(&staged.temp)
+        .and_then(|f| f.sync_all())
+        .map_err(io_err(path))?;
+    Ok(staged)
+}
+
+/// Stage `bytes` for `path` without flushing it: for bulk writes finished by [`commit_all`].
+/// Dropping the result removes the temporary file. Existence is not checked here (see
+/// [`refuse_existing`]); the rename refuses to clobber atomically.
+///
+/// # Errors
+/// I/O errors.
+pub fn stage_unsynced(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+    clobber: Clobber,
+) -> Result<Staged, WriteError> {
     let dir = parent_of(path);
     let mut temp = tempfile::Builder::new()
         .prefix(".talmint-")
@@ -109,12 +172,19 @@ pub fn stage(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<S
     // The umask may have narrowed the mode at creation: set it exactly.
     fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode)).map_err(io_err(path))?;
     temp.write_all(bytes).map_err(io_err(path))?;
-    temp.as_file().sync_all().map_err(io_err(path))?;
     Ok(Staged {
         temp: temp.into_temp_path(),
         target: path.to_path_buf(),
         clobber,
     })
+}
+
+/// fsync a directory so that renames in it are durable. Best effort: some filesystems refuse
+/// fsync on directories.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 impl Staged {
@@ -123,6 +193,13 @@ impl Staged {
     /// # Errors
     /// [`WriteError::Exists`] when the target appeared meanwhile and clobbering is refused.
     pub fn commit(self) -> Result<(), WriteError> {
+        let dir = parent_of(&self.target).to_path_buf();
+        self.rename()?;
+        sync_dir(&dir);
+        Ok(())
+    }
+
+    fn rename(self) -> Result<(), WriteError> {
         let target = self.target;
         match self.clobber {
             Clobber::Refuse => self.temp.persist_noclobber(&target).map_err(|e| {
@@ -137,10 +214,6 @@ impl Staged {
                 .persist(&target)
                 .map_err(|e| io_err(&target)(e.error))?,
         };
-        if let Ok(d) = File::open(parent_of(&target)) {
-            // Best effort: some filesystems refuse fsync on directories.
-            let _ = d.sync_all();
-        }
         Ok(())
     }
 }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::authz;
+use crate::fsx;
 use crate::pki::{CaKeyPair, Certificate, PkiError, Ttl, Window};
 use crate::policy::{Policy, Request};
 use crate::roles::RoleSet;
@@ -55,8 +56,34 @@ pub struct Issued {
     pub name: String,
     /// The certificate.
     pub cert: Certificate,
-    /// The talosconfig YAML (holds the key).
+    /// The talosconfig YAML (holds the key); empty once staged to a file.
     pub yaml: Zeroizing<String>,
+    /// The talosconfig staged in the output directory, when one was given: commit all of them
+    /// with [`fsx::commit_all`].
+    pub staged: Option<fsx::Staged>,
+}
+
+/// Where issued talosconfigs go: `<dir>/<name>.talosconfig`, mode 0600.
+#[derive(Debug, Clone, Copy)]
+pub struct Output<'a> {
+    /// The directory (created with `dir_mode` when missing).
+    pub dir: &'a std::path::Path,
+    /// Mode of a created directory.
+    pub dir_mode: u32,
+    /// Whether existing files may be replaced.
+    pub clobber: fsx::Clobber,
+}
+
+/// Why issuing a roster failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// Issuing a certificate failed.
+    #[error(transparent)]
+    Pki(#[from] PkiError),
+    /// Staging a file failed (e.g. it exists and `--force` was not given).
+    #[error(transparent)]
+    Write(#[from] fsx::WriteError),
 }
 
 #[derive(Deserialize)]
@@ -228,14 +255,33 @@ pub fn issue_all(
     window: impl Fn(Ttl) -> Window + Sync,
     threads: usize,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<Vec<Issued>, PkiError> {
-    // Check every window first so that a failure is found before any work.
+    output: Option<&Output<'_>>,
+) -> Result<Vec<Issued>, IssueError> {
+    // Check every window first so that a failure is found before any work or any file.
     for e in entries {
         ca.check_window(&window(e.ttl))?;
     }
+    if let Some(out) = output {
+        for e in entries {
+            fsx::refuse_existing(
+                &out.dir.join(format!("{}.talosconfig", e.name)),
+                out.clobber,
+            )?;
+        }
+        fsx::create_dir_all(out.dir, out.dir_mode)?;
+    }
+    // An absolute directory spares the temporary-file code a `getcwd` per file.
+    let dir = match output {
+        Some(out) => std::path::absolute(out.dir).map_err(|e| fsx::WriteError::Io {
+            path: out.dir.display().to_string(),
+            source: e,
+        })?,
+        None => std::path::PathBuf::new(),
+    };
+    let dir = &dir;
     let done = AtomicUsize::new(0);
     let chunk = entries.len().div_ceil(threads.max(1)).max(1);
-    let results: Vec<Result<Vec<Issued>, PkiError>> = std::thread::scope(|s| {
+    let results: Vec<Result<Vec<Issued>, IssueError>> = std::thread::scope(|s| {
         let handles: Vec<_> = entries
             .chunks(chunk)
             .map(|part| {
@@ -244,12 +290,29 @@ pub fn issue_all(
                     part.iter()
                         .map(|e| {
                             let issued = ca.issue_client_in(&e.roles, &window(e.ttl))?;
-                            let yaml = credential::single_yaml(ca_pem, &issued, &e.target)?;
+                            let mut yaml = credential::single_yaml(ca_pem, &issued, &e.target)?;
+                            // Staging in the worker overlaps the file system calls with the
+                            // signing of the next entries.
+                            let staged = match output {
+                                Some(out) => {
+                                    let path = dir.join(format!("{}.talosconfig", e.name));
+                                    let staged = fsx::stage_unsynced(
+                                        &path,
+                                        yaml.as_bytes(),
+                                        fsx::SECRET_MODE,
+                                        out.clobber,
+                                    )?;
+                                    yaml = Zeroizing::new(String::new());
+                                    Some(staged)
+                                }
+                                None => None,
+                            };
                             progress(done.fetch_add(1, Ordering::Relaxed) + 1);
                             Ok(Issued {
                                 name: e.name.clone(),
                                 cert: issued.cert,
                                 yaml,
+                                staged,
                             })
                         })
                         .collect()
@@ -259,8 +322,9 @@ pub fn issue_all(
         handles
             .into_iter()
             .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(PkiError::Crypto("an issuing thread panicked".into())))
+                h.join().unwrap_or_else(|_| {
+                    Err(PkiError::Crypto("an issuing thread panicked".into()).into())
+                })
             })
             .collect()
     });

@@ -72,7 +72,9 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         ));
     }
     let (ca, ca_pem) = args.ca.load()?;
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // Two threads per core: each entry ends with file-system calls that are slow in some
+    // sandboxes, and a second thread keeps the core busy signing meanwhile.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from) * 2;
     let total = entries.len();
     let tty = std::io::stderr().is_terminal();
     let step = (total / 100).max(1);
@@ -81,35 +83,26 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             eprint!("\rissuing {n}/{total}");
         }
     };
-    let issued = roster::issue_all(
+    let out = roster::Output {
+        dir: &args.output,
+        dir_mode: 0o700,
+        clobber: output::clobber(args.force),
+    };
+    let mut issued = roster::issue_all(
         &entries,
         &ca,
         &ca_pem,
         |ttl| args.issuing.window(ctx.now(), ttl),
         threads,
         &progress,
+        Some(&out),
     )
     .with_context(|| format!("issuing from {}", args.ca.describe()))?;
     if tty {
         eprintln!();
     }
-    fsx::create_dir_all(&args.output, 0o700)?;
-    let files: Vec<(PathBuf, Vec<u8>, u32)> = issued
-        .iter()
-        .map(|i| {
-            (
-                args.output.join(format!("{}.talosconfig", i.name)),
-                i.yaml.as_bytes().to_vec(),
-                fsx::SECRET_MODE,
-            )
-        })
-        .collect();
-    let result = fsx::write_all(&files, output::clobber(args.force));
-    // The staged copies held keys: wipe our buffers whatever happened.
-    for (_, mut bytes, _) in files {
-        zeroize::Zeroize::zeroize(&mut bytes);
-    }
-    result?;
+    let staged: Vec<fsx::Staged> = issued.iter_mut().filter_map(|i| i.staged.take()).collect();
+    fsx::commit_all(staged)?;
     let certs: Vec<(&talmint::pki::Certificate, &str)> =
         issued.iter().map(|i| (&i.cert, i.name.as_str())).collect();
     issuing::record(

@@ -412,6 +412,20 @@ pub(super) fn analyze(value: &str) -> Analysis {
             block_allowed: false,
         };
     }
+    // Fast path for the long base64 values of talosconfigs and bundles: letters, digits and
+    // `+/=` can neither start an indicator nor need any escaping, so the full scan below would
+    // find nothing.
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        return Analysis {
+            multiline: false,
+            block_plain_allowed: true,
+            single_quoted_allowed: true,
+            block_allowed: true,
+        };
+    }
     let mut block_indicators = value.starts_with("---") || value.starts_with("...");
     let (mut line_breaks, mut special, mut tabs) = (false, false, false);
     let (mut leading_space, mut leading_break) = (false, false);
