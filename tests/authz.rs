@@ -912,3 +912,32 @@ fn issue6_bad_for_one_line_non_zero_exit_no_file_written() {
         assert_eq!(env.tree_digest(), before, "{args:?}: nothing written");
     }
 }
+
+#[test]
+fn issue6_config_info_access_line_is_opt_in_and_from_the_table() {
+    let env = common::Env::new();
+    env.ok(&["gen", "ca", "--organization", "talos"]);
+    env.ok(&[
+        "config",
+        "new",
+        "r",
+        "--ca-crt",
+        "talos.crt",
+        "--ca-key",
+        "talos.key",
+        "--roles",
+        "os:reader",
+    ]);
+    let plain = common::stdout(&env.ok(&["config", "info", "--talosconfig", "r"]));
+    assert!(
+        !plain.contains("Access:"),
+        "talosctl's output unchanged by default: {plain}"
+    );
+    let with = common::stdout(&env.ok(&["config", "info", "--talosconfig", "r", "--access"]));
+    let roles: talmint::roles::RoleSet = "os:reader".parse().unwrap();
+    let line = format!("Access:              {}\n", talmint::authz::summary(&roles));
+    assert!(with.contains(&line), "{with}");
+    assert!(with.contains("may not reboot"), "{with}");
+    // Only the line is added.
+    assert_eq!(with.replace(&line, ""), plain);
+}

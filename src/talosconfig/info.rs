@@ -27,6 +27,9 @@ pub struct Info {
     pub endpoints: Option<Vec<String>>,
     /// Roles from the client certificate's Organization values, sorted.
     pub roles: Option<Vec<String>>,
+    /// With `config info --access` (beyond talosctl): what the roles may do, in words; printed
+    /// after `Roles:` in text output only, so talosctl's default output is unchanged.
+    pub access: Option<String>,
     /// Humanized time to (or since) the certificate's NotAfter; `""` without a certificate.
     pub cert_ttl: String,
     /// NotAfter as `YYYY-MM-DD` (UTC); `""` without a certificate.
@@ -117,6 +120,7 @@ impl Info {
             nodes: (!nodes_nil).then(|| ctx.nodes.clone()),
             endpoints: (!endpoints_nil).then(|| ctx.endpoints.clone()),
             roles: None,
+            access: None,
             cert_ttl: String::new(),
             cert_not_after: String::new(),
         };
@@ -159,6 +163,9 @@ impl Info {
         let _ = write!(out, "Endpoints:           {}", list(&self.endpoints));
         if let Some(roles) = self.roles.as_ref().filter(|r| !r.is_empty()) {
             let _ = write!(out, "\nRoles:               {}", roles.join(", "));
+        }
+        if let Some(access) = &self.access {
+            let _ = write!(out, "\nAccess:              {access}");
         }
         if !self.cert_ttl.is_empty() {
             let _ = write!(
