@@ -32,6 +32,7 @@ pub mod expiration;
 pub mod fsx;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod goquote;
 pub mod inspect;
 pub mod ledger;
 pub mod machineconfig;
