@@ -3,6 +3,7 @@
 //! Module map (dependency order, lowest first):
 //! - [`yaml`]: an ordered YAML tree and an emitter that writes it exactly as go-yaml v4 does.
 //! - [`fsx`]: the only place that writes files (atomic, exact modes, no clobber, locks).
+//! - [`goquote`]: Go's `%q` quoting, for talosctl-exact messages and values.
 //! - [`roles`]: Talos API roles and role sets (`spec/roles-authz.md` §1).
 //! - [`authz`]: who may call what: Talos's method → roles table, least privilege
 //!   (`spec/roles-authz.md` §2).
@@ -15,6 +16,7 @@
 //! - [`verify`]: will a Talos node accept a credential? (apid's checks, `spec/roles-authz.md` §3).
 //! - [`inspect`]: recognise a credential file and describe its certificates and keys.
 //! - [`expiration`]: when the bundle's CAs and the talosconfig certificates expire.
+//! - [`policy`], [`roster`], [`ledger`]: role policy, roster issuance and the issuance ledger.
 #![warn(
     missing_docs,
     clippy::unwrap_used,
