@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use crate::pki::Ttl;
 use crate::roles::RoleSet;
+use crate::talosconfig::glob::matches as glob_match;
 
 /// A parsed policy.
 #[derive(Debug, Clone, Default)]
@@ -84,28 +85,6 @@ struct RawPolicy {
 struct RawRole {
     #[serde(rename = "maxTTL")]
     max_ttl: Option<String>,
-}
-
-/// `*` glob match (any run of characters), as talosctl's context globs.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let (first, rest) = match parts.split_first() {
-        Some(x) => x,
-        None => return text.is_empty(),
-    };
-    let Some(mut remaining) = text.strip_prefix(first) else {
-        return false;
-    };
-    let Some((last, middle)) = rest.split_last() else {
-        return remaining.is_empty();
-    };
-    for part in middle {
-        match remaining.find(part) {
-            Some(i) => remaining = remaining.get(i + part.len()..).unwrap_or(""),
-            None => return false,
-        }
-    }
-    remaining.ends_with(last)
 }
 
 impl Policy {

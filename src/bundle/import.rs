@@ -175,34 +175,24 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
         get(v1, &["cluster", "etcd", "ca", "key"]),
         true,
     )?;
-    let k8s = match doc("KubeAPIServerCAConfig") {
+    // A Kubernetes CA lives in its multi-document `issuingCA` (raw PEM, ≥ v1.14) or in the
+    // v1alpha1 `cluster.<field>` (base64, ≤ v1.13).
+    let issuing_ca = |kind: &str, field: &str| match doc(kind) {
         Some(d) => pair(
             "issuingCA",
             get(d, &["issuingCA", "cert"]),
             get(d, &["issuingCA", "key"]),
             false,
-        )?,
+        ),
         None => pair(
-            "cluster.ca",
-            get(v1, &["cluster", "ca", "crt"]),
-            get(v1, &["cluster", "ca", "key"]),
+            &format!("cluster.{field}"),
+            get(v1, &["cluster", field, "crt"]),
+            get(v1, &["cluster", field, "key"]),
             true,
-        )?,
+        ),
     };
-    let aggregator = match doc("KubeAggregatorCAConfig") {
-        Some(d) => pair(
-            "issuingCA",
-            get(d, &["issuingCA", "cert"]),
-            get(d, &["issuingCA", "key"]),
-            false,
-        )?,
-        None => pair(
-            "cluster.aggregatorCA",
-            get(v1, &["cluster", "aggregatorCA", "crt"]),
-            get(v1, &["cluster", "aggregatorCA", "key"]),
-            true,
-        )?,
-    };
+    let k8s = issuing_ca("KubeAPIServerCAConfig", "ca")?;
+    let aggregator = issuing_ca("KubeAggregatorCAConfig", "aggregatorCA")?;
     let sa = match doc("KubeServiceAccountConfig") {
         Some(d) => get(d, &["issuer", "privateKey"]).map(String::into_bytes),
         None => match get(v1, &["cluster", "serviceAccount", "key"]) {

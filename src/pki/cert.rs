@@ -26,7 +26,8 @@ pub struct Certificate {
     pub subject: String,
     /// Issuer in text.
     pub issuer: String,
-    /// Serial number, lowercase hex of the magnitude.
+    /// Serial number, lowercase hex of the DER INTEGER's content bytes (a leading `00` sign byte
+    /// is kept when the top bit of the magnitude is set).
     pub serial_hex: String,
     /// NotBefore.
     pub not_before: OffsetDateTime,

@@ -29,7 +29,7 @@ use super::cert::Certificate;
 use super::key::{KeyAlgorithm, PrivateKey};
 use super::profile::Profile;
 use super::ttl::Ttl;
-use super::{pem as pemx, PkiError};
+use super::PkiError;
 
 const OID_O: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.4.10");
 const OID_KU: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.29.15");
@@ -575,9 +575,4 @@ fn build(
         signature: BitString::from_bytes(&signature)?,
     };
     Ok(cert.to_der()?)
-}
-
-/// PEM of a certificate DER.
-pub fn cert_pem(der: &[u8]) -> String {
-    pemx::encode(pemx::CERTIFICATE, der)
 }
