@@ -71,16 +71,20 @@ fn main() {
     }
     let entries = talmint::roster::parse(&roster_text, "bench", &defaults, None).unwrap();
     let ca_pem = ca.cert_pem().as_bytes().to_vec();
+    let stamp = talmint::ledger::Stamp::new(ca.cert(), now, "issue");
     for _ in 0..runs {
         let t = Instant::now();
         let out = talmint::roster::issue_all(
             &entries,
-            &ca,
-            &ca_pem,
-            |ttl| talmint::pki::Window::new(now, ttl),
-            threads,
-            &|_| {},
-            None,
+            &talmint::roster::Issuing {
+                ca: &ca,
+                ca_pem: &ca_pem,
+                window: |ttl| talmint::pki::Window::new(now, ttl),
+                threads,
+                progress: &|_| {},
+                output: None,
+                stamp: Some(&stamp),
+            },
         )
         .unwrap();
         std::hint::black_box(out.len());

@@ -12,6 +12,8 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use zeroize::Zeroizing;
+
 /// Mode for files that hold a private key (and, as talosctl does since PR 14249, every config).
 pub const SECRET_MODE: u32 = 0o600;
 
@@ -87,7 +89,11 @@ pub fn write(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<(
 ///
 /// # Errors
 /// As [`write`]; when one file fails no file is changed (renames are the only non-atomic step).
-pub fn write_all(files: &[(PathBuf, Vec<u8>, u32)], clobber: Clobber) -> Result<(), WriteError> {
+/// The contents are `Zeroizing` because most multi-file writes carry a private key.
+pub fn write_all(
+    files: &[(PathBuf, Zeroizing<Vec<u8>>, u32)],
+    clobber: Clobber,
+) -> Result<(), WriteError> {
     if let [(path, bytes, mode)] = files {
         return write(path, bytes, *mode, clobber);
     }
@@ -169,14 +175,29 @@ pub fn stage_unsynced(
         .permissions(fs::Permissions::from_mode(mode))
         .tempfile_in(dir)
         .map_err(io_err(path))?;
-    // The umask may have narrowed the mode at creation: set it exactly.
-    fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode)).map_err(io_err(path))?;
+    if !umask_keeps(mode) {
+        temp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(io_err(path))?;
+    }
     temp.write_all(bytes).map_err(io_err(path))?;
     Ok(Staged {
         temp: temp.into_temp_path(),
         target: path.to_path_buf(),
         clobber,
     })
+}
+
+/// Whether files created with `mode` get exactly `mode` under this process's umask (read once
+/// from `/proc/self/status`; when it cannot be read, assume not, so the caller sets the mode).
+fn umask_keeps(mode: u32) -> bool {
+    static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+    let umask = UMASK.get_or_init(|| {
+        let status = fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+        u32::from_str_radix(line.trim(), 8).ok()
+    });
+    umask.is_some_and(|u| u & mode == 0)
 }
 
 /// fsync a directory so that renames in it are durable. Best effort: some filesystems refuse
@@ -214,6 +235,183 @@ impl Staged {
                 .persist(&target)
                 .map_err(|e| io_err(&target)(e.error))?,
         };
+        Ok(())
+    }
+}
+
+/// Many files written all-or-nothing into one directory, from any number of threads.
+///
+/// When the directory does not exist yet, the files are written under their final names into a
+/// temporary sibling directory that is renamed into place whole at [`Batch::commit`]: one rename
+/// for the lot. Otherwise each file is staged beside its target ([`stage_unsynced`]) and the
+/// staged files are renamed at commit ([`commit_all`]). Dropping an uncommitted batch removes
+/// everything it wrote.
+pub struct Batch {
+    dir: PathBuf,
+    fresh: Option<tempfile::TempDir>,
+    clobber: Clobber,
+    staged: std::sync::Mutex<Vec<Staged>>,
+    // The directory written into, for `syncfs`: one descriptor for every flush, so that a
+    // writeback error seen by an early flush is not missed by the last one.
+    sync_fd: std::sync::OnceLock<File>,
+    written: std::sync::atomic::AtomicUsize,
+    flushed: std::sync::atomic::AtomicUsize,
+    flush_error: std::sync::Mutex<Option<io::Error>>,
+}
+
+impl Batch {
+    /// Prepare to write into `dir`, creating its parents (with `dir_mode`) when missing; `dir`
+    /// itself, when missing, appears with `dir_mode` at commit.
+    ///
+    /// # Errors
+    /// I/O errors creating the parents or the temporary directory.
+    pub fn new(dir: &Path, dir_mode: u32, clobber: Clobber) -> Result<Self, WriteError> {
+        // An absolute path spares the temporary-file code a `getcwd` per file.
+        let dir = std::path::absolute(dir).map_err(io_err(dir))?;
+        let fresh = if dir.symlink_metadata().is_ok() {
+            None
+        } else {
+            let parent = parent_of(&dir);
+            create_dir_all(parent, dir_mode)?;
+            let temp = tempfile::Builder::new()
+                .prefix(".talmint-")
+                .permissions(fs::Permissions::from_mode(dir_mode))
+                .tempdir_in(parent)
+                .map_err(io_err(&dir))?;
+            fs::set_permissions(temp.path(), fs::Permissions::from_mode(dir_mode))
+                .map_err(io_err(&dir))?;
+            Some(temp)
+        };
+        Ok(Batch {
+            dir,
+            fresh,
+            clobber,
+            staged: std::sync::Mutex::new(Vec::new()),
+            sync_fd: std::sync::OnceLock::new(),
+            written: 0.into(),
+            flushed: 0.into(),
+            flush_error: std::sync::Mutex::new(None),
+        })
+    }
+
+    fn sync(&self) -> io::Result<()> {
+        let fd = match self.sync_fd.get() {
+            Some(fd) => fd,
+            None => {
+                let dir = self.fresh.as_ref().map_or(self.dir.as_path(), |t| t.path());
+                let fd = File::open(dir)?;
+                self.sync_fd.get_or_init(|| fd)
+            }
+        };
+        rustix::fs::syncfs(fd).map_err(io::Error::from)
+    }
+
+    /// Start flushing what was written so far, so that [`Batch::commit`] has less to wait for:
+    /// call it from a spare thread while files are still being added. An error is kept and
+    /// reported by the commit.
+    pub fn flush(&self) {
+        use std::sync::atomic::Ordering;
+        let written = self.written.load(Ordering::Acquire);
+        if written == self.flushed.swap(written, Ordering::AcqRel) {
+            return;
+        }
+        if let Err(e) = self.sync() {
+            let mut kept = self
+                .flush_error
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            kept.get_or_insert(e);
+        }
+    }
+
+    /// [`WriteError::Exists`] early when `name` exists in the directory and clobbering is refused.
+    ///
+    /// # Errors
+    /// [`WriteError::Exists`].
+    pub fn refuse_existing(&self, name: &str) -> Result<(), WriteError> {
+        match self.fresh {
+            Some(_) => Ok(()),
+            None => refuse_existing(&self.dir.join(name), self.clobber),
+        }
+    }
+
+    /// Write `bytes` as `name` with exactly `mode`; visible only after [`Batch::commit`].
+    ///
+    /// # Errors
+    /// I/O errors ([`WriteError::Exists`] when `name` was already written in this batch).
+    pub fn add(&self, name: &str, bytes: &[u8], mode: u32) -> Result<(), WriteError> {
+        let target = self.dir.join(name);
+        self.written
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        let Some(temp) = &self.fresh else {
+            let staged = stage_unsynced(&target, bytes, mode, self.clobber)?;
+            self.staged
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(staged);
+            return Ok(());
+        };
+        let path = temp.path().join(name);
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&path)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists => WriteError::Exists(target.display().to_string()),
+                _ => io_err(&target)(e),
+            })?;
+        if !umask_keeps(mode) {
+            file.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(io_err(&target))?;
+        }
+        file.write_all(bytes).map_err(io_err(&target))
+    }
+
+    /// Make every file visible: flush them (one `syncfs`), then rename the temporary directory
+    /// into place (refusing to replace anything that appeared meanwhile) or each staged file, and
+    /// fsync the directory that changed.
+    ///
+    /// # Errors
+    /// I/O errors; [`WriteError::Exists`] when a target appeared since the batch began.
+    pub fn commit(self) -> Result<(), WriteError> {
+        let dir = &self.dir;
+        let kept = self
+            .flush_error
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(e) = kept {
+            return Err(io_err(dir)(e));
+        }
+        self.sync().map_err(io_err(dir))?;
+        let staged = self
+            .staged
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(temp) = self.fresh else {
+            for s in staged {
+                s.rename()?;
+            }
+            sync_dir(dir);
+            return Ok(());
+        };
+        rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            temp.path(),
+            rustix::fs::CWD,
+            dir,
+            rustix::fs::RenameFlags::NOREPLACE,
+        )
+        .map_err(|e| match e {
+            rustix::io::Errno::EXIST | rustix::io::Errno::NOTEMPTY => {
+                WriteError::Exists(dir.display().to_string())
+            }
+            e => io_err(dir)(e.into()),
+        })?;
+        // Renamed: nothing left for the guard to remove.
+        let _ = temp.keep();
+        sync_dir(parent_of(dir));
         Ok(())
     }
 }
@@ -314,12 +512,90 @@ mod tests {
         )]
         fs::write(&b, "old").unwrap();
         let files = vec![
-            (a.clone(), b"1".to_vec(), 0o600),
-            (b.clone(), b"2".to_vec(), 0o600),
+            (a.clone(), Zeroizing::new(b"1".to_vec()), 0o600),
+            (b.clone(), Zeroizing::new(b"2".to_vec()), 0o600),
         ];
         assert!(write_all(&files, Clobber::Refuse).is_err());
         assert!(!a.exists());
         assert_eq!(fs::read(&b).unwrap(), b"old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn batch_into_a_new_directory_appears_whole_at_commit() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("deep/out");
+        let batch = Batch::new(&out, 0o700, Clobber::Refuse).unwrap();
+        batch.add("a.talosconfig", b"A", SECRET_MODE).unwrap();
+        batch.flush();
+        batch.add("b.talosconfig", b"B", SECRET_MODE).unwrap();
+        assert!(!out.exists(), "nothing visible before the commit");
+        assert!(matches!(
+            batch.add("a.talosconfig", b"again", SECRET_MODE),
+            Err(WriteError::Exists(_))
+        ));
+        batch.commit().unwrap();
+        assert_eq!(names(&out), ["a.talosconfig", "b.talosconfig"]);
+        assert_eq!(fs::read(out.join("b.talosconfig")).unwrap(), b"B");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), 0o700);
+        assert_eq!(mode(&out.join("a.talosconfig")), 0o600);
+        assert_eq!(
+            names(&root.path().join("deep")),
+            ["out"],
+            "no temporary left"
+        );
+    }
+
+    #[test]
+    fn batch_dropped_or_beaten_to_the_directory_leaves_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let batch = Batch::new(&out, 0o700, Clobber::Refuse).unwrap();
+        batch.add("a", b"A", SECRET_MODE).unwrap();
+        drop(batch);
+        assert!(names(root.path()).is_empty());
+
+        let batch = Batch::new(&out, 0o700, Clobber::Refuse).unwrap();
+        batch.add("a", b"A", SECRET_MODE).unwrap();
+        fs::create_dir(&out).unwrap();
+        assert!(matches!(batch.commit(), Err(WriteError::Exists(_))));
+        assert_eq!(names(root.path()), ["out"]);
+        assert!(names(&out).is_empty());
+    }
+
+    #[test]
+    fn batch_into_an_existing_directory_renames_each_file_and_respects_force() {
+        let root = tempfile::tempdir().unwrap();
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "test set-up outside fsx's own API"
+        )]
+        fs::write(root.path().join("old"), "old").unwrap();
+        let batch = Batch::new(root.path(), 0o700, Clobber::Refuse).unwrap();
+        assert!(matches!(
+            batch.refuse_existing("old"),
+            Err(WriteError::Exists(_))
+        ));
+        batch.add("new", b"N", SECRET_MODE).unwrap();
+        assert_eq!(names(root.path()).len(), 2, "old + one staged temporary");
+        batch.commit().unwrap();
+        assert_eq!(names(root.path()), ["new", "old"]);
+
+        let batch = Batch::new(root.path(), 0o700, Clobber::Replace).unwrap();
+        batch.refuse_existing("old").unwrap();
+        batch.add("old", b"replaced", SECRET_MODE).unwrap();
+        batch.commit().unwrap();
+        assert_eq!(fs::read(root.path().join("old")).unwrap(), b"replaced");
+        assert_eq!(names(root.path()), ["new", "old"]);
     }
 }

@@ -325,10 +325,6 @@ fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The facts of `cert` at `opts.now`.
 pub fn cert_info(cert: &Certificate, opts: &Options<'_>) -> CertInfo {
     let roles = if cert.is_ca {
@@ -377,8 +373,8 @@ pub fn cert_info(cert: &Certificate, opts: &Options<'_>) -> CertInfo {
         dns_names: cert.dns_sans.clone(),
         fingerprint: cert.fingerprint(),
         spki_pin: cert.spki_pin(),
-        subject_key_id: cert.subject_key_id.as_deref().map(hex),
-        authority_key_id: cert.authority_key_id.as_deref().map(hex),
+        subject_key_id: cert.subject_key_id.as_deref().map(crate::pki::lower_hex),
+        authority_key_id: cert.authority_key_id.as_deref().map(crate::pki::lower_hex),
     }
 }
 

@@ -65,29 +65,6 @@ fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 impl Entry {
-    /// The ledger line for `cert` issued by the CA `issuer` at `now`.
-    pub fn new(
-        cert: &Certificate,
-        issuer: &Certificate,
-        now: OffsetDateTime,
-        label: &str,
-        command: &str,
-    ) -> Self {
-        let mut roles = cert.organizations.clone();
-        roles.sort();
-        Entry {
-            time: rfc3339(now),
-            serial: cert.serial_hex.clone(),
-            fingerprint: cert.fingerprint(),
-            roles,
-            not_before: rfc3339(cert.not_before),
-            not_after: rfc3339(cert.not_after),
-            issuer: issuer.spki_pin(),
-            label: label.to_string(),
-            command: command.to_string(),
-        }
-    }
-
     /// NotAfter as a time, if it parses.
     pub fn not_after_time(&self) -> Option<OffsetDateTime> {
         OffsetDateTime::parse(&self.not_after, &Rfc3339).ok()
@@ -102,28 +79,79 @@ pub fn default_path_for_bundle(bundle: &Path) -> PathBuf {
     }
 }
 
-/// Append entries to the ledger in one locked write (mode 0600 when created).
+/// What the ledger lines of one issuing run share: the issuer's SPKI pin, the time, the command.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    issuer_pin: String,
+    time: String,
+    command: String,
+}
+
+impl Stamp {
+    /// The stamp for certificates issued by `issuer` at `now` by `command` (e.g. `config new`).
+    pub fn new(issuer: &Certificate, now: OffsetDateTime, command: &str) -> Self {
+        Stamp {
+            issuer_pin: issuer.spki_pin(),
+            time: rfc3339(now),
+            command: command.to_string(),
+        }
+    }
+
+    /// The ledger entry for `cert`, labelled `label`.
+    pub fn entry(&self, cert: &Certificate, label: &str) -> Entry {
+        let mut roles = cert.organizations.clone();
+        roles.sort();
+        Entry {
+            time: self.time.clone(),
+            serial: cert.serial_hex.clone(),
+            fingerprint: cert.fingerprint(),
+            roles,
+            not_before: rfc3339(cert.not_before),
+            not_after: rfc3339(cert.not_after),
+            issuer: self.issuer_pin.clone(),
+            label: label.to_string(),
+            command: self.command.clone(),
+        }
+    }
+
+    /// The entry for `cert` as one JSON line, newline included.
+    pub fn line(&self, cert: &Certificate, label: &str) -> Vec<u8> {
+        let mut line = serde_json::to_vec(&self.entry(cert, label))
+            // Serializing plain strings into memory cannot fail.
+            .unwrap_or_default();
+        line.push(b'\n');
+        line
+    }
+}
+
+/// Append ledger lines (each from [`Stamp::line`]) in one locked write (mode 0600 when created).
 ///
 /// # Errors
 /// [`LedgerError::Write`].
-pub fn append(path: &Path, entries: &[Entry]) -> Result<(), LedgerError> {
-    if entries.is_empty() {
+pub fn append_lines(path: &Path, lines: &[u8]) -> Result<(), LedgerError> {
+    if lines.is_empty() {
         return Ok(());
     }
-    let mut buf = Vec::with_capacity(entries.len() * 320);
-    for e in entries {
-        // Serializing plain strings cannot fail; a failure would be a bug, reported as a read error.
-        let line = serde_json::to_vec(e).map_err(|err| LedgerError::Read {
-            path: path.display().to_string(),
-            reason: err.to_string(),
-        })?;
-        buf.extend_from_slice(&line);
-        buf.push(b'\n');
-    }
-    fsx::append_line(path, &buf, fsx::SECRET_MODE).map_err(|source| LedgerError::Write {
+    fsx::append_line(path, lines, fsx::SECRET_MODE).map_err(|source| LedgerError::Write {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// Record certificates issued together (each with its label) in one locked write.
+///
+/// # Errors
+/// [`LedgerError::Write`].
+pub fn append(
+    path: &Path,
+    issued: &[(&Certificate, &str)],
+    stamp: &Stamp,
+) -> Result<(), LedgerError> {
+    let lines: Vec<u8> = issued
+        .iter()
+        .flat_map(|(cert, label)| stamp.line(cert, label))
+        .collect();
+    append_lines(path, &lines)
 }
 
 /// Read every entry.

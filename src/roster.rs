@@ -20,7 +20,8 @@ use zeroize::Zeroizing;
 
 use crate::authz;
 use crate::fsx;
-use crate::pki::{CaKeyPair, Certificate, PkiError, Ttl, Window};
+use crate::ledger;
+use crate::pki::{CaKeyPair, PkiError, Ttl, Window};
 use crate::policy::{Policy, Request};
 use crate::roles::RoleSet;
 use crate::talosconfig::credential::{self, Target};
@@ -54,24 +55,16 @@ pub struct RosterError {
 pub struct Issued {
     /// The entry's name.
     pub name: String,
-    /// The certificate.
-    pub cert: Certificate,
-    /// The talosconfig YAML (holds the key); empty once staged to a file.
+    /// The talosconfig YAML (holds the key); empty once written to a batch.
     pub yaml: Zeroizing<String>,
-    /// The talosconfig staged in the output directory, when one was given: commit all of them
-    /// with [`fsx::commit_all`].
-    pub staged: Option<fsx::Staged>,
+    /// The certificate's ledger line, when a stamp was given.
+    pub ledger_line: Vec<u8>,
 }
 
-/// Where issued talosconfigs go: `<dir>/<name>.talosconfig`, mode 0600.
-#[derive(Debug, Clone, Copy)]
-pub struct Output<'a> {
-    /// The directory (created with `dir_mode` when missing).
-    pub dir: &'a std::path::Path,
-    /// Mode of a created directory.
-    pub dir_mode: u32,
-    /// Whether existing files may be replaced.
-    pub clobber: fsx::Clobber,
+/// The file name of an entry's talosconfig.
+#[must_use]
+pub fn file_name(entry: &Entry) -> String {
+    format!("{}.talosconfig", entry.name)
 }
 
 /// Why issuing a roster failed.
@@ -244,96 +237,150 @@ pub fn parse(
     }
 }
 
-/// Issue every entry on `threads` threads. `progress` is called with the running count.
+/// How a roster is issued.
+pub struct Issuing<'a, W> {
+    /// The issuing CA.
+    pub ca: &'a CaKeyPair,
+    /// The CA certificate as PEM (the talosconfigs' `ca`).
+    pub ca_pem: &'a [u8],
+    /// The validity window for a TTL.
+    pub window: W,
+    /// Signing threads.
+    pub threads: usize,
+    /// Called with the running count.
+    pub progress: &'a (dyn Fn(usize) + Sync),
+    /// Where each talosconfig is written as [`file_name`] (mode 0600), to be made visible with
+    /// [`fsx::Batch::commit`]; `None` keeps them in [`Issued::yaml`].
+    pub output: Option<&'a fsx::Batch>,
+    /// When given, each certificate's ledger line, labelled with the entry's name.
+    pub stamp: Option<&'a ledger::Stamp>,
+}
+
+/// Issue every entry as `how` says.
 ///
 /// # Errors
-/// The first [`PkiError`] (e.g. a TTL past the CA's expiry); nothing is returned then.
-pub fn issue_all(
+/// The first [`PkiError`] (e.g. a TTL past the CA's expiry) or write error; nothing is returned
+/// then.
+pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
     entries: &[Entry],
-    ca: &CaKeyPair,
-    ca_pem: &[u8],
-    window: impl Fn(Ttl) -> Window + Sync,
-    threads: usize,
-    progress: &(dyn Fn(usize) + Sync),
-    output: Option<&Output<'_>>,
+    how: &Issuing<'_, W>,
 ) -> Result<Vec<Issued>, IssueError> {
-    // Check every window first so that a failure is found before any work or any file.
+    let Issuing {
+        ca,
+        ca_pem,
+        ref window,
+        threads,
+        progress,
+        output,
+        stamp,
+    } = *how;
+    // Check every window and target first so that a failure is found before any work.
     for e in entries {
         ca.check_window(&window(e.ttl))?;
-    }
-    if let Some(out) = output {
-        for e in entries {
-            fsx::refuse_existing(
-                &out.dir.join(format!("{}.talosconfig", e.name)),
-                out.clobber,
-            )?;
+        if let Some(out) = output {
+            out.refuse_existing(&file_name(e))?;
         }
-        fsx::create_dir_all(out.dir, out.dir_mode)?;
     }
-    // An absolute directory spares the temporary-file code a `getcwd` per file.
-    let dir = match output {
-        Some(out) => std::path::absolute(out.dir).map_err(|e| fsx::WriteError::Io {
-            path: out.dir.display().to_string(),
-            source: e,
-        })?,
-        None => std::path::PathBuf::new(),
-    };
-    let dir = &dir;
     let done = AtomicUsize::new(0);
-    let chunk = entries.len().div_ceil(threads.max(1)).max(1);
-    let results: Vec<Result<Vec<Issued>, IssueError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = entries
-            .chunks(chunk)
-            .map(|part| {
-                let (done, window) = (&done, &window);
-                s.spawn(move || {
-                    part.iter()
-                        .map(|e| {
+    // Workers take the next few entries as they go, so that a slow core does not hold up the end.
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        // One writer thread creates the files while the workers sign: file creation in one
+        // directory is serialized by the kernel anyway, and this way no signer waits for it.
+        let (to_writer, from_workers) = std::sync::mpsc::sync_channel::<Vec<File>>(threads * 4);
+        let writer = output.map(|out| {
+            s.spawn(move || -> Result<(), IssueError> {
+                let mut written = 0usize;
+                for files in from_workers {
+                    for (name, yaml) in files {
+                        out.add(&name, yaml.as_bytes(), fsx::SECRET_MODE)?;
+                        written += 1;
+                        // Start the writeback of what is written every so often, so that the
+                        // commit has little left to wait for.
+                        if written.is_multiple_of(FLUSH_EVERY) {
+                            s.spawn(|| out.flush());
+                        }
+                    }
+                }
+                Ok(())
+            })
+        });
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                let (done, next, window, to_writer) = (&done, &next, &window, to_writer.clone());
+                s.spawn(move || -> Result<Vec<(usize, Issued)>, IssueError> {
+                    let mut mine = Vec::new();
+                    loop {
+                        let start = next.fetch_add(GRAIN, Ordering::Relaxed);
+                        let Some(part) = entries.get(start..(start + GRAIN).min(entries.len()))
+                        else {
+                            break;
+                        };
+                        if part.is_empty() {
+                            break;
+                        }
+                        let mut files = Vec::with_capacity(part.len());
+                        for (i, e) in part.iter().enumerate() {
                             let issued = ca.issue_client_in(&e.roles, &window(e.ttl))?;
                             let mut yaml = credential::single_yaml(ca_pem, &issued, &e.target)?;
-                            // Staging in the worker overlaps the file system calls with the
-                            // signing of the next entries.
-                            let staged = match output {
-                                Some(out) => {
-                                    let path = dir.join(format!("{}.talosconfig", e.name));
-                                    let staged = fsx::stage_unsynced(
-                                        &path,
-                                        yaml.as_bytes(),
-                                        fsx::SECRET_MODE,
-                                        out.clobber,
-                                    )?;
-                                    yaml = Zeroizing::new(String::new());
-                                    Some(staged)
-                                }
-                                None => None,
-                            };
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                            Ok(Issued {
-                                name: e.name.clone(),
-                                cert: issued.cert,
-                                yaml,
-                                staged,
-                            })
-                        })
-                        .collect()
+                            if output.is_some() {
+                                files.push((file_name(e), yaml));
+                                yaml = Zeroizing::new(String::new());
+                            }
+                            let ledger_line =
+                                stamp.map_or_else(Vec::new, |s| s.line(&issued.cert, &e.name));
+                            mine.push((
+                                start + i,
+                                Issued {
+                                    name: e.name.clone(),
+                                    yaml,
+                                    ledger_line,
+                                },
+                            ));
+                        }
+                        // A closed channel means the writer failed: its error is reported.
+                        if output.is_some() && to_writer.send(files).is_err() {
+                            break;
+                        }
+                        progress(done.fetch_add(part.len(), Ordering::Relaxed) + part.len());
+                    }
+                    Ok(mine)
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(PkiError::Crypto("an issuing thread panicked".into()).into())
-                })
-            })
-            .collect()
-    });
-    let mut out = Vec::with_capacity(entries.len());
-    for r in results {
-        out.extend(r?);
-    }
-    Ok(out)
+        drop(to_writer);
+        let panicked = || IssueError::from(PkiError::Crypto("an issuing thread panicked".into()));
+        let mut all = Vec::with_capacity(entries.len());
+        let mut first_error = None;
+        for w in workers {
+            match w.join().unwrap_or_else(|_| Err(panicked())) {
+                Ok(part) => all.extend(part),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(w) = writer {
+            if let Err(e) = w.join().unwrap_or_else(|_| Err(panicked())) {
+                first_error.get_or_insert(e);
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        all.sort_unstable_by_key(|(i, _)| *i);
+        Ok(all.into_iter().map(|(_, issued)| issued).collect())
+    })
 }
+
+/// A talosconfig on its way to the writer: file name and contents.
+type File = (String, Zeroizing<String>);
+
+/// Entries a worker takes at a time.
+const GRAIN: usize = 16;
+
+/// Files written between two background flushes.
+const FLUSH_EVERY: usize = 1000;
 
 #[cfg(test)]
 mod tests {

@@ -343,7 +343,7 @@ impl SecretsBundle {
 
     /// The bundle as `talosctl gen secrets` writes it (go-yaml, 4-space indent).
     pub fn to_yaml(&self) -> Zeroizing<String> {
-        Zeroizing::new(crate::yaml::emit(&self.to_node()))
+        crate::yaml::emit_secret(self.to_node())
     }
 
     /// The OS (Talos API) CA with its key, ready to issue client certificates.

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use talmint::fsx;
 use talmint::pki::Ttl;
 use talmint::roster::{self, Defaults};
+use talmint::{fsx, ledger};
 
 use super::{issuing, output, Ctx};
 
@@ -72,9 +72,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         ));
     }
     let (ca, ca_pem) = args.ca.load()?;
-    // Two threads per core: each entry ends with file-system calls that are slow in some
-    // sandboxes, and a second thread keeps the core busy signing meanwhile.
-    let threads = std::thread::available_parallelism().map_or(1, usize::from) * 2;
+    // One signing thread per core; one more thread creates the files.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let total = entries.len();
     let tty = std::io::stderr().is_terminal();
     let step = (total / 100).max(1);
@@ -83,37 +82,35 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             eprint!("\rissuing {n}/{total}");
         }
     };
-    let out = roster::Output {
-        dir: &args.output,
-        dir_mode: 0o700,
-        clobber: output::clobber(args.force),
-    };
-    let mut issued = roster::issue_all(
+    let batch = fsx::Batch::new(&args.output, 0o700, output::clobber(args.force))?;
+    let ledger_path = args.issuing.ledger_path(args.ca.with_secrets.as_deref());
+    let stamp = ledger_path
+        .as_ref()
+        .map(|_| ledger::Stamp::new(ca.cert(), ctx.now(), "issue"));
+    let issued = roster::issue_all(
         &entries,
-        &ca,
-        &ca_pem,
-        |ttl| args.issuing.window(ctx.now(), ttl),
-        threads,
-        &progress,
-        Some(&out),
+        &roster::Issuing {
+            ca: &ca,
+            ca_pem: &ca_pem,
+            window: |ttl| args.issuing.window(ctx.now(), ttl),
+            threads,
+            progress: &progress,
+            output: Some(&batch),
+            stamp: stamp.as_ref(),
+        },
     )
     .with_context(|| format!("issuing from {}", args.ca.describe()))?;
     if tty {
         eprintln!();
     }
-    let staged: Vec<fsx::Staged> = issued.iter_mut().filter_map(|i| i.staged.take()).collect();
-    fsx::commit_all(staged)?;
-    let certs: Vec<(&talmint::pki::Certificate, &str)> =
-        issued.iter().map(|i| (&i.cert, i.name.as_str())).collect();
-    issuing::record(
-        args.issuing
-            .ledger_path(args.ca.with_secrets.as_deref())
-            .as_deref(),
-        &certs,
-        ca.cert(),
-        ctx.now(),
-        "issue",
-    )?;
+    batch.commit()?;
+    if let Some(path) = &ledger_path {
+        let lines: Vec<u8> = issued
+            .iter()
+            .flat_map(|i| i.ledger_line.iter().copied())
+            .collect();
+        ledger::append_lines(path, &lines).context("recording the issued certificates")?;
+    }
     let secs = started.elapsed().as_secs_f64();
     ctx.note(&format!(
         "issued {total} credentials into {} in {secs:.2}s ({:.0} certs/s)",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use talmint::bundle::SecretsBundle;
-use talmint::ledger::{self, Entry};
+use talmint::ledger;
 use talmint::pki::{CaKeyPair, Certificate, Ttl, Window};
 use talmint::policy::{Policy, Request};
 use time::OffsetDateTime;
@@ -125,9 +125,6 @@ pub fn record(
     command: &str,
 ) -> anyhow::Result<()> {
     let Some(path) = path else { return Ok(()) };
-    let entries: Vec<Entry> = issued
-        .iter()
-        .map(|(cert, label)| Entry::new(cert, issuer, now, label, command))
-        .collect();
-    ledger::append(path, &entries).with_context(|| "recording the issued certificate")
+    ledger::append(path, issued, &ledger::Stamp::new(issuer, now, command))
+        .with_context(|| "recording the issued certificate")
 }

@@ -52,5 +52,5 @@ pub fn single_yaml(
     target: &Target,
 ) -> Result<Zeroizing<String>, PkiError> {
     let config = single(ca_pem, issued, target)?;
-    Ok(Zeroizing::new(crate::yaml::emit(&config.to_node())))
+    Ok(crate::yaml::emit_secret(config.to_node()))
 }

@@ -259,7 +259,7 @@ impl Config {
     /// The file bytes talosctl writes for this config (`Config.Bytes`, `config.go:192-194`). They
     /// hold private keys, hence the `Zeroizing` buffer.
     pub fn to_yaml(&self) -> Zeroizing<String> {
-        Zeroizing::new(crate::yaml::emit(&self.to_node()))
+        crate::yaml::emit_secret(self.to_node())
     }
 
     /// The context `override_name` or, when `None`, the current one, mutably, with its name.

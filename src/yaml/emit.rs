@@ -17,6 +17,7 @@
 
 use super::scalar::{self, Analysis, Style};
 use super::Node;
+use zeroize::{Zeroize, Zeroizing};
 
 pub use super::order::{natural_cmp, sort_natural};
 
@@ -54,7 +55,7 @@ struct Emitter {
 /// Render one document exactly as go-yaml v4 `yaml.Marshal` does; the text ends with a newline.
 pub fn emit(doc: &Node) -> String {
     let mut e = Emitter {
-        out: String::new(),
+        out: String::with_capacity(4096),
         column: 0,
         whitespace: true,
         indention: true,
@@ -70,13 +71,22 @@ pub fn emit(doc: &Node) -> String {
 /// Render several documents as Talos's config container does: each one as [`emit`], with a
 /// `---` line before every document but the first (talos `container/container.go:1152-1175`).
 pub fn emit_documents(docs: &[Node]) -> String {
-    let mut out = String::new();
-    for (i, doc) in docs.iter().enumerate() {
+    let parts: Vec<Zeroizing<String>> = docs.iter().map(|d| Zeroizing::new(emit(d))).collect();
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 4).sum());
+    for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             out.push_str("---\n");
         }
-        out.push_str(&emit(doc));
+        out.push_str(part);
     }
+    out
+}
+
+/// [`emit`] for a document holding secrets: the text is zeroized on drop, and so are the tree's
+/// strings once rendered.
+pub fn emit_secret(mut doc: Node) -> Zeroizing<String> {
+    let out = Zeroizing::new(emit(&doc));
+    doc.zeroize();
     out
 }
 
@@ -164,12 +174,26 @@ impl Emitter {
         self.indent = self.indents.pop().unwrap_or(-1);
     }
 
+    /// Make room for `extra` more bytes. The output may hold secrets (private keys), so it never
+    /// grows in place: a larger buffer takes a copy and the old one is zeroized before it is freed.
+    fn reserve(&mut self, extra: usize) {
+        if self.out.capacity() - self.out.len() < extra {
+            let mut bigger =
+                String::with_capacity((self.out.len() + extra).max(2 * self.out.capacity()));
+            bigger.push_str(&self.out);
+            self.out.zeroize();
+            self.out = bigger;
+        }
+    }
+
     fn put(&mut self, c: char) {
+        self.reserve(c.len_utf8());
         self.out.push(c);
         self.column += 1;
     }
 
     fn put_line_break(&mut self) {
+        self.reserve(1);
         self.out.push('\n');
         self.column = 0;
         self.indention = true;
@@ -180,6 +204,7 @@ impl Emitter {
         if c == '\n' {
             self.put_line_break();
         } else {
+            self.reserve(c.len_utf8());
             self.out.push(c);
             self.column = 0;
             self.indention = true;
@@ -217,6 +242,17 @@ impl Emitter {
     fn write_plain(&mut self, value: &str) {
         if !value.is_empty() && !self.whitespace {
             self.put(' ');
+        }
+        // Fast path (long base64 values): printable ASCII without spaces is copied as it is.
+        if value.bytes().all(|b| b.is_ascii_graphic()) {
+            self.reserve(value.len());
+            self.out.push_str(value);
+            self.column += value.len();
+            if !value.is_empty() {
+                self.whitespace = false;
+            }
+            self.indention = false;
+            return;
         }
         let mut breaks = false;
         for c in value.chars() {

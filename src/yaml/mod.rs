@@ -13,7 +13,7 @@ pub mod parse;
 mod scalar;
 mod unicode;
 
-pub use emit::{emit, emit_documents};
+pub use emit::{emit, emit_documents, emit_secret};
 pub use node::Node;
 pub use order::{natural_cmp, sort_natural};
 pub use parse::{parse, ParseError};

@@ -72,3 +72,18 @@ impl PartialEq for Node {
 }
 
 impl Eq for Node {}
+
+/// Overwrites every string in the tree (keys too), for trees that held secrets.
+impl zeroize::Zeroize for Node {
+    fn zeroize(&mut self) {
+        match self {
+            Node::Str(s) => s.zeroize(),
+            Node::Seq(items) => items.iter_mut().for_each(Node::zeroize),
+            Node::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                k.zeroize();
+                v.zeroize();
+            }),
+            Node::Null | Node::Bool(_) | Node::Int(_) | Node::Float(_) => {}
+        }
+    }
+}

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use talmint::fsx;
 use talmint::pki::{CaKeyPair, KeyAlgorithm, Profile, Ttl};
+use zeroize::Zeroizing;
 
 use crate::cli::{output, Ctx};
 
@@ -44,17 +45,17 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let files = vec![
         (
             PathBuf::from(format!("{o}.crt")),
-            ca.cert_pem().as_bytes().to_vec(),
+            Zeroizing::new(ca.cert_pem().as_bytes().to_vec()),
             fsx::SECRET_MODE,
         ),
         (
             PathBuf::from(format!("{o}.key")),
-            ca.secret_key_pem()?.as_bytes().to_vec(),
+            Zeroizing::new(ca.secret_key_pem()?.as_bytes().to_vec()),
             fsx::SECRET_MODE,
         ),
         (
             PathBuf::from(format!("{o}.sha256")),
-            ca.cert().spki_pin().into_bytes(),
+            Zeroizing::new(ca.cert().spki_pin().into_bytes()),
             fsx::SECRET_MODE,
         ),
     ];

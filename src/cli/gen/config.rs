@@ -15,6 +15,7 @@ use talmint::machineconfig::{self, Input, MachineType, Options};
 use talmint::pki::Ttl;
 use talmint::roles::RoleSet;
 use talmint::talosconfig::credential;
+use zeroize::Zeroizing;
 
 use crate::cli::{issuing, output, Ctx};
 
@@ -261,16 +262,20 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         &bundle,
         options,
     )?;
-    let generated = |t: MachineType, own: &[Patch], what: &str| -> anyhow::Result<String> {
-        let mut docs = machineconfig::generate(&input, t)?;
-        docs = machineconfig::apply_patches(docs, &all)
-            .context("error patching configs")
-            .context("failed to generate config bundle")?;
-        docs = machineconfig::apply_patches(docs, own)
-            .with_context(|| format!("error patching {what}"))
-            .context("failed to generate config bundle")?;
-        Ok(machineconfig::encode(&docs).to_string())
-    };
+    let generated =
+        |t: MachineType, own: &[Patch], what: &str| -> anyhow::Result<Zeroizing<String>> {
+            let mut docs = machineconfig::generate(&input, t)?;
+            docs = machineconfig::apply_patches(docs, &all)
+                .context("error patching configs")
+                .context("failed to generate config bundle")?;
+            docs = machineconfig::apply_patches(docs, own)
+                .with_context(|| format!("error patching {what}"))
+                .context("failed to generate config bundle")?;
+            let text = machineconfig::encode(&docs);
+            // The documents hold the cluster's private keys.
+            docs.iter_mut().for_each(zeroize::Zeroize::zeroize);
+            Ok(text)
+        };
     let control_plane = generated(
         MachineType::ControlPlane,
         &control_plane_only,
@@ -305,7 +310,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     };
     let talosconfig = credential::single_yaml(&ca_pem, &issued, &target)?;
 
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut outputs: Vec<(PathBuf, Zeroizing<Vec<u8>>)> = Vec::new();
     for t in OUTPUT_TYPES {
         if !args.output_types.iter().any(|o| o == t) {
             continue;
@@ -315,12 +320,15 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
             "worker" => (&paths.worker, worker.as_bytes()),
             _ => (&paths.talosconfig, talosconfig.as_bytes()),
         };
-        outputs.push((path.clone(), bytes.to_vec()));
+        outputs.push((path.clone(), Zeroizing::new(bytes.to_vec())));
     }
     let save_secrets = fresh && !args.no_save_secrets;
     let secrets_path = paths.dir.join("secrets.yaml");
     if save_secrets {
-        outputs.push((secrets_path.clone(), bundle.to_yaml().as_bytes().to_vec()));
+        outputs.push((
+            secrets_path.clone(),
+            Zeroizing::new(bundle.to_yaml().as_bytes().to_vec()),
+        ));
     }
 
     if comments {
@@ -333,7 +341,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         let (secret_files, data): (Vec<_>, Vec<_>) = outputs
             .into_iter()
             .partition(|(path, _)| save_secrets && *path == secrets_path);
-        let files: Vec<(PathBuf, Vec<u8>, u32)> = secret_files
+        let files: Vec<(PathBuf, Zeroizing<Vec<u8>>, u32)> = secret_files
             .into_iter()
             .map(|(p, b)| (p, b, fsx::SECRET_MODE))
             .collect();
@@ -342,7 +350,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
             ctx.stdout(&bytes)?;
         }
     } else {
-        let files: Vec<(PathBuf, Vec<u8>, u32)> = outputs
+        let files: Vec<(PathBuf, Zeroizing<Vec<u8>>, u32)> = outputs
             .into_iter()
             .map(|(p, b)| (p, b, fsx::SECRET_MODE))
             .collect();
@@ -377,7 +385,11 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
 /// print talosctl's progress lines. Talos prints `generating PKI and tokens` before generating;
 /// talmint prints it once everything is generated and written, so that a failure is always
 /// exactly one line.
-fn write_files(files: &[(PathBuf, Vec<u8>, u32)], force: bool, ctx: &Ctx) -> anyhow::Result<()> {
+fn write_files(
+    files: &[(PathBuf, Zeroizing<Vec<u8>>, u32)],
+    force: bool,
+    ctx: &Ctx,
+) -> anyhow::Result<()> {
     for (path, _, _) in files {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
         if let Some(dir) = parent {

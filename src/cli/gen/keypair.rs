@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use talmint::fsx;
 use talmint::pki::{CaKeyPair, KeyAlgorithm, Profile, Ttl};
+use zeroize::Zeroizing;
 
 use crate::cli::{output, Ctx};
 
@@ -45,12 +46,12 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let files = vec![
         (
             PathBuf::from(format!("{o}.crt")),
-            ca.cert_pem().as_bytes().to_vec(),
+            Zeroizing::new(ca.cert_pem().as_bytes().to_vec()),
             fsx::SECRET_MODE,
         ),
         (
             PathBuf::from(format!("{o}.key")),
-            ca.secret_key_pem()?.as_bytes().to_vec(),
+            Zeroizing::new(ca.secret_key_pem()?.as_bytes().to_vec()),
             fsx::SECRET_MODE,
         ),
     ];
