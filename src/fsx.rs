@@ -150,11 +150,14 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<(), WriteError> {
 /// [`WriteError::Exists`] early when refusing to clobber an existing file; I/O errors.
 pub fn stage(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<Staged, WriteError> {
     refuse_existing(path, clobber)?;
-    let staged = stage_unsynced(path, bytes, mode, clobber)?;
-    File::open(&staged.temp)
-        .and_then(|f| f.sync_all())
-        .map_err(io_err(path))?;
-    Ok(staged)
+    let mut temp = temp_file(path, mode)?;
+    temp.write_all(bytes).map_err(io_err(path))?;
+    temp.as_file().sync_all().map_err(io_err(path))?;
+    Ok(Staged {
+        temp: temp.into_temp_path(),
+        target: path.to_path_buf(),
+        clobber,
+    })
 }
 
 /// Stage `bytes` for `path` without flushing it: for bulk writes finished by [`commit_all`].
@@ -169,17 +172,7 @@ pub fn stage_unsynced(
     mode: u32,
     clobber: Clobber,
 ) -> Result<Staged, WriteError> {
-    let dir = parent_of(path);
-    let mut temp = tempfile::Builder::new()
-        .prefix(".talmint-")
-        .permissions(fs::Permissions::from_mode(mode))
-        .tempfile_in(dir)
-        .map_err(io_err(path))?;
-    if !umask_keeps(mode) {
-        temp.as_file()
-            .set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(io_err(path))?;
-    }
+    let mut temp = temp_file(path, mode)?;
     temp.write_all(bytes).map_err(io_err(path))?;
     Ok(Staged {
         temp: temp.into_temp_path(),
@@ -188,16 +181,41 @@ pub fn stage_unsynced(
     })
 }
 
-/// Whether files created with `mode` get exactly `mode` under this process's umask (read once
-/// from `/proc/self/status`; when it cannot be read, assume not, so the caller sets the mode).
-fn umask_keeps(mode: u32) -> bool {
-    static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
-    let umask = UMASK.get_or_init(|| {
+/// A new temporary file beside `path` with exactly `mode`.
+fn temp_file(path: &Path, mode: u32) -> Result<tempfile::NamedTempFile, WriteError> {
+    let temp = tempfile::Builder::new()
+        .prefix(".talmint-")
+        .permissions(fs::Permissions::from_mode(mode))
+        .tempfile_in(parent_of(path))
+        .map_err(io_err(path))?;
+    exact_mode(temp.as_file(), mode).map_err(io_err(path))?;
+    Ok(temp)
+}
+
+/// Give a file created with `mode` exactly that mode: the umask may have narrowed it. Skipped
+/// when a batch has already learnt that the umask keeps `mode` whole.
+fn exact_mode(file: &File, mode: u32) -> io::Result<()> {
+    if UMASK
+        .get()
+        .copied()
+        .flatten()
+        .is_some_and(|u| u & mode == 0)
+    {
+        return Ok(());
+    }
+    file.set_permissions(fs::Permissions::from_mode(mode))
+}
+
+/// The process's umask, read once (by the first [`Batch`]) from `/proc/self/status`; `None`
+/// when it cannot be read.
+static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+
+fn learn_umask() {
+    UMASK.get_or_init(|| {
         let status = fs::read_to_string("/proc/self/status").ok()?;
         let line = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
         u32::from_str_radix(line.trim(), 8).ok()
     });
-    umask.is_some_and(|u| u & mode == 0)
 }
 
 /// fsync a directory so that renames in it are durable. Best effort: some filesystems refuse
@@ -268,6 +286,8 @@ impl Batch {
     pub fn new(dir: &Path, dir_mode: u32, clobber: Clobber) -> Result<Self, WriteError> {
         // An absolute path spares the temporary-file code a `getcwd` per file.
         let dir = std::path::absolute(dir).map_err(io_err(dir))?;
+        // Thousands of files may follow: learn the umask once, to spare a chmod per file.
+        learn_umask();
         let fresh = if dir.symlink_metadata().is_ok() {
             None
         } else {
@@ -361,10 +381,7 @@ impl Batch {
                 io::ErrorKind::AlreadyExists => WriteError::Exists(target.display().to_string()),
                 _ => io_err(&target)(e),
             })?;
-        if !umask_keeps(mode) {
-            file.set_permissions(fs::Permissions::from_mode(mode))
-                .map_err(io_err(&target))?;
-        }
+        exact_mode(&file, mode).map_err(io_err(&target))?;
         file.write_all(bytes).map_err(io_err(&target))
     }
 

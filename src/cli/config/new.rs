@@ -101,19 +101,32 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
         nodes: global.nodes.clone(),
     };
     let yaml = credential::single_yaml(&ca_pem, &issued, &target)?;
-    output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force)?;
     let label = if args.issuing.label.is_empty() {
         target.context.as_str()
     } else {
         args.issuing.label.as_str()
     };
-    issuing::record(
-        args.issuing
-            .ledger_path(args.ca.with_secrets.as_deref())
-            .as_deref(),
-        &[(&issued.cert, label)],
-        ca.cert(),
-        ctx.now(),
-        "config new",
-    )
+    let ledger = args.issuing.ledger_path(args.ca.with_secrets.as_deref());
+    let record = || {
+        issuing::record(
+            ledger.as_deref(),
+            &[(&issued.cert, label)],
+            ca.cert(),
+            ctx.now(),
+            "config new",
+        )
+    };
+    if ledger.is_none() {
+        return output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
+    }
+    // The certificate is issued: record it while the talosconfig is written, so that the two
+    // flushes to disk overlap.
+    std::thread::scope(|s| {
+        let recorded = s.spawn(record);
+        let written = output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
+        let recorded = recorded
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        written.and(recorded)
+    })
 }
