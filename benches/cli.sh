@@ -12,20 +12,37 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
+# wall_ms CMD...: milliseconds from spawning CMD (output discarded) to its exit.
+wall_ms() {
+    python3 - "$@" <<'PY'
+import os, sys, time
+argv = sys.argv[1:]
+null = os.open(os.devnull, os.O_WRONLY)
+acts = [(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)]
+t = time.perf_counter()
+pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=acts)
+_, status = os.waitpid(pid, 0)
+print(f"{(time.perf_counter() - t) * 1e3:.2f}")
+PY
+}
+
+seq_id=0
 # measure NAME CMD...: prints "NAME  median-wall-ms  median-peak-KiB"
 measure() {
     local name=$1; shift
     local walls=() rss=()
     for _ in $(seq "$n"); do
-        rm -rf run && mkdir run && cp -r ./fixture/. run/ 2>/dev/null || true
-        # Wall time from the clock (ns); /usr/bin/time only resolves 10 ms.
-        local t0 t1
-        t0=$(date +%s%N)
-        (cd run && "$@" >/dev/null 2>&1)
-        t1=$(date +%s%N)
-        walls+=("$(awk -v d=$((t1 - t0)) 'BEGIN {printf "%.2f", d / 1e6}')")
-        rm -rf run && mkdir run && cp -r ./fixture/. run/
-        (cd run && /usr/bin/time -v -o ../time.txt "$@" >/dev/null 2>&1)
+        seq_id=$((seq_id + 1))
+        local i=$seq_id
+        # A fresh copy per run, never deleted before the end: on ext4 without a journal, files
+        # created right after a mass delete wait while the allocator skips the freed inodes.
+        mkdir "run$i" && cp -r ./fixture/. "run$i/"
+        sync  # time only what the command itself writes and flushes
+        # Wall time from spawn to exit, timed inside python3 so that no other process start is
+        # counted (/usr/bin/time only resolves 10 ms; `date` around it adds two spawns).
+        walls+=("$(cd "run$i" && wall_ms "$@")")
+        mkdir "mem$i" && cp -r ./fixture/. "mem$i/"
+        (cd "mem$i" && /usr/bin/time -v -o ../time.txt "$@" >/dev/null 2>&1)
         rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' time.txt)")
     done
     local mw mr
