@@ -275,6 +275,9 @@ pub struct Batch {
     written: std::sync::atomic::AtomicUsize,
     flushed: std::sync::atomic::AtomicUsize,
     flush_error: std::sync::Mutex<Option<io::Error>>,
+    // Parent directories this batch created (deepest first): removed again if it is not
+    // committed.
+    created: Vec<PathBuf>,
 }
 
 impl Batch {
@@ -288,10 +291,25 @@ impl Batch {
         let dir = std::path::absolute(dir).map_err(io_err(dir))?;
         // Thousands of files may follow: learn the umask once, to spare a chmod per file.
         learn_umask();
-        let fresh = if dir.symlink_metadata().is_ok() {
-            None
-        } else {
+        let mut batch = Batch {
+            dir,
+            fresh: None,
+            clobber,
+            staged: std::sync::Mutex::new(Vec::new()),
+            sync_fd: std::sync::OnceLock::new(),
+            written: 0.into(),
+            flushed: 0.into(),
+            flush_error: std::sync::Mutex::new(None),
+            created: Vec::new(),
+        };
+        if batch.dir.symlink_metadata().is_err() {
+            let dir = batch.dir.clone();
             let parent = parent_of(&dir);
+            let mut missing = parent;
+            while missing.symlink_metadata().is_err() {
+                batch.created.push(missing.to_path_buf());
+                missing = parent_of(missing);
+            }
             create_dir_all(parent, dir_mode)?;
             let temp = tempfile::Builder::new()
                 .prefix(".talmint-")
@@ -300,18 +318,9 @@ impl Batch {
                 .map_err(io_err(&dir))?;
             fs::set_permissions(temp.path(), fs::Permissions::from_mode(dir_mode))
                 .map_err(io_err(&dir))?;
-            Some(temp)
-        };
-        Ok(Batch {
-            dir,
-            fresh,
-            clobber,
-            staged: std::sync::Mutex::new(Vec::new()),
-            sync_fd: std::sync::OnceLock::new(),
-            written: 0.into(),
-            flushed: 0.into(),
-            flush_error: std::sync::Mutex::new(None),
-        })
+            batch.fresh = Some(temp);
+        }
+        Ok(batch)
     }
 
     fn sync(&self) -> io::Result<()> {
@@ -391,45 +400,62 @@ impl Batch {
     ///
     /// # Errors
     /// I/O errors; [`WriteError::Exists`] when a target appeared since the batch began.
-    pub fn commit(self) -> Result<(), WriteError> {
-        let dir = &self.dir;
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let dir = self.dir.clone();
         let kept = self
             .flush_error
-            .lock()
+            .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
         if let Some(e) = kept {
-            return Err(io_err(dir)(e));
+            return Err(io_err(&dir)(e));
         }
-        self.sync().map_err(io_err(dir))?;
-        let staged = self
-            .staged
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(temp) = self.fresh else {
-            for s in staged {
-                s.rename()?;
+        self.sync().map_err(io_err(&dir))?;
+        let staged = std::mem::take(
+            self.staged
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        match &self.fresh {
+            None => {
+                for s in staged {
+                    s.rename()?;
+                }
+                sync_dir(&dir);
             }
-            sync_dir(dir);
-            return Ok(());
-        };
-        rustix::fs::renameat_with(
-            rustix::fs::CWD,
-            temp.path(),
-            rustix::fs::CWD,
-            dir,
-            rustix::fs::RenameFlags::NOREPLACE,
-        )
-        .map_err(|e| match e {
-            rustix::io::Errno::EXIST | rustix::io::Errno::NOTEMPTY => {
-                WriteError::Exists(dir.display().to_string())
+            Some(temp) => {
+                rustix::fs::renameat_with(
+                    rustix::fs::CWD,
+                    temp.path(),
+                    rustix::fs::CWD,
+                    &dir,
+                    rustix::fs::RenameFlags::NOREPLACE,
+                )
+                .map_err(|e| match e {
+                    rustix::io::Errno::EXIST | rustix::io::Errno::NOTEMPTY => {
+                        WriteError::Exists(dir.display().to_string())
+                    }
+                    e => io_err(&dir)(e.into()),
+                })?;
+                // Renamed: nothing left for the guard to remove.
+                if let Some(temp) = self.fresh.take() {
+                    let _ = temp.keep();
+                }
+                self.created.clear();
+                sync_dir(parent_of(&dir));
             }
-            e => io_err(dir)(e.into()),
-        })?;
-        // Renamed: nothing left for the guard to remove.
-        let _ = temp.keep();
-        sync_dir(parent_of(dir));
+        }
         Ok(())
+    }
+}
+
+/// An uncommitted batch removes what it wrote and the parent directories it created.
+impl Drop for Batch {
+    fn drop(&mut self) {
+        drop(self.fresh.take());
+        for dir in &self.created {
+            let _ = fs::remove_dir(dir);
+        }
     }
 }
 
@@ -579,6 +605,12 @@ mod tests {
         let out = root.path().join("out");
         let batch = Batch::new(&out, 0o700, Clobber::Refuse).unwrap();
         batch.add("a", b"A", SECRET_MODE).unwrap();
+        drop(batch);
+        assert!(names(root.path()).is_empty());
+        // Parents it created go too; the ones that existed stay.
+        let batch = Batch::new(&root.path().join("x/y/out"), 0o700, Clobber::Refuse).unwrap();
+        batch.add("a", b"A", SECRET_MODE).unwrap();
+        assert_eq!(names(root.path()), ["x"]);
         drop(batch);
         assert!(names(root.path()).is_empty());
 

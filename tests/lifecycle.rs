@@ -279,6 +279,50 @@ fn roster_with_one_bad_entry_writes_nothing_and_lists_every_problem() {
 }
 
 #[test]
+fn roster_failing_while_issuing_leaves_no_directory_and_keeps_an_existing_one_untouched() {
+    let env = Env::new();
+    setup(&env);
+    // Valid entries, but the last one outlives the OS CA (ten years from 2026-01-01): the
+    // failure comes after the output has been prepared.
+    let mut text = roster(50);
+    text.push_str(
+        "  - name: late
+    roles: [os:reader]
+    ttl: 100000h
+",
+    );
+    env.write("team.yaml", text);
+    let issue = |out: &str| {
+        env.run(&[
+            "--now",
+            NOW,
+            "issue",
+            "--roster",
+            "team.yaml",
+            "--with-secrets",
+            "secrets.yaml",
+            "-o",
+            out,
+        ])
+    };
+    let before = env.tree_digest();
+    let out = issue("new/out");
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("error:"));
+    assert_eq!(
+        env.tree_digest(),
+        before,
+        "no directory, file or temporary left"
+    );
+
+    env.write("existing/keep.txt", "mine");
+    let before = env.tree_digest();
+    let out = issue("existing");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(env.tree_digest(), before);
+}
+
+#[test]
 fn twenty_concurrent_processes_append_to_one_ledger() {
     let env = Env::new();
     setup(&env);
