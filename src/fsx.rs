@@ -135,6 +135,15 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<(), WriteError> {
         let fd = File::open(dir).map_err(io_err(dir))?;
         rustix::fs::syncfs(&fd).map_err(|e| io_err(dir)(e.into()))?;
     }
+    rename_all(staged)
+}
+
+/// Rename staged files into place, then fsync each directory that changed once.
+fn rename_all(staged: Vec<Staged>) -> Result<(), WriteError> {
+    let dirs: BTreeSet<PathBuf> = staged
+        .iter()
+        .map(|s| parent_of(&s.target).to_path_buf())
+        .collect();
     for s in staged {
         s.rename()?;
     }
@@ -417,12 +426,7 @@ impl Batch {
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
         match &self.fresh {
-            None => {
-                for s in staged {
-                    s.rename()?;
-                }
-                sync_dir(&dir);
-            }
+            None => rename_all(staged)?,
             Some(temp) => {
                 rustix::fs::renameat_with(
                     rustix::fs::CWD,
