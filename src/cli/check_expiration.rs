@@ -21,7 +21,7 @@ pub enum Format {
     Json,
 }
 
-/// What to check and the thresholds.
+// What to check and the thresholds.
 #[derive(clap::Args, Debug)]
 #[command(
     group(clap::ArgGroup::new("input").required(true).multiple(true).args(["with_secrets", "talosconfigs"])),

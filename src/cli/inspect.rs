@@ -18,7 +18,7 @@ pub enum Format {
     Yaml,
 }
 
-/// Files and the output format.
+// Files and the output format.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  \
 talmint inspect secrets.yaml                 # the four CAs and the service-account key\n  \

@@ -12,7 +12,7 @@ use talmint::{fsx, ledger};
 
 use super::{issuing, output, Ctx};
 
-/// Flags.
+// Flags.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  \
 talmint issue --roster team.yaml --with-secrets secrets.yaml -o out/\n  \

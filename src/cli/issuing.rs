@@ -10,7 +10,7 @@ use talmint::pki::{CaKeyPair, Certificate, Ttl, Window};
 use talmint::policy::{Policy, Request};
 use time::OffsetDateTime;
 
-/// Where the signing CA comes from: a secrets bundle's OS CA, or a CA certificate and key.
+// Where the signing CA comes from: a secrets bundle's OS CA, or a CA certificate and key.
 #[derive(clap::Args, Debug, Default, Clone)]
 pub struct CaSource {
     /// Secrets bundle whose OS CA signs the certificate.
@@ -58,7 +58,7 @@ impl CaSource {
     }
 }
 
-/// The shared flags (beyond talosctl; defaults keep talosctl's behaviour).
+// The shared flags (beyond talosctl; defaults keep talosctl's behaviour).
 #[derive(clap::Args, Debug, Default, Clone)]
 pub struct Flags {
     /// Role policy file: allowed roles, longest TTL per role, allowed endpoints/nodes.

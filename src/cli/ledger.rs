@@ -6,8 +6,9 @@ use talmint::ledger;
 
 use super::Ctx;
 
-/// `ledger` subcommands.
+// `ledger` subcommands (deferred: each one's arguments are built only when it runs).
 #[derive(clap::Subcommand, Debug)]
+#[command(defer = true)]
 pub enum Command {
     /// List issued certificates.
     #[command(
@@ -16,7 +17,7 @@ pub enum Command {
     List(ListArgs),
 }
 
-/// `ledger list` flags.
+// `ledger list` flags.
 #[derive(clap::Args, Debug)]
 pub struct ListArgs {
     /// The ledger file.

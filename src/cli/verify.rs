@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::{Ctx, Exit};
 
-/// The credential, what to trust, when, and which roles to expect.
+// The credential, what to trust, when, and which roles to expect.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  \
 talmint verify talosconfig --with-secrets secrets.yaml\n  \

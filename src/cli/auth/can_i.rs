@@ -11,7 +11,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::cli::{Ctx, Exit};
 
-/// `auth can-i` flags.
+// `auth can-i` flags.
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = long_help())]
 pub struct Args {

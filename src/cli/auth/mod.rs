@@ -10,8 +10,9 @@ use talmint::roles::RoleSet;
 
 use super::Ctx;
 
-/// `auth` subcommands.
+// `auth` subcommands (deferred: each one's arguments are built only when it runs).
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum Command {
     /// Whether a credential (or a set of roles) may make a Talos API call.
     CanI(can_i::Args),

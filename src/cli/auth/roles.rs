@@ -16,7 +16,7 @@ pub enum Format {
     Json,
 }
 
-/// `auth roles` flags.
+// `auth roles` flags.
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = AFTER_HELP)]
 pub struct Args {

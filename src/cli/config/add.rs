@@ -8,7 +8,7 @@ use talmint::talosconfig::{self, Context};
 
 use super::{Ctx, Global};
 
-/// `config add` arguments.
+// `config add` arguments.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config add prod --ca ca.crt --crt admin.crt --key admin.key

@@ -5,7 +5,7 @@ use talmint::talosconfig;
 
 use super::{Ctx, Global};
 
-/// `config context` arguments.
+// `config context` arguments.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config context prod

@@ -5,7 +5,7 @@ use talmint::talosconfig;
 
 use super::{Ctx, Global};
 
-/// `config contexts` arguments (none).
+// `config contexts` arguments (none).
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config contexts

@@ -5,7 +5,7 @@ use talmint::talosconfig;
 
 use super::{Ctx, Global};
 
-/// `config endpoint` arguments.
+// `config endpoint` arguments.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config endpoint 10.5.0.2 10.5.0.3

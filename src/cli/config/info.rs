@@ -5,7 +5,7 @@ use talmint::talosconfig::{self, info::Info};
 
 use super::{Ctx, Global};
 
-/// `config info` arguments.
+// `config info` arguments.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config info

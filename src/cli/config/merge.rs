@@ -7,7 +7,7 @@ use talmint::talosconfig::{self, go_quote, merge::rename_notice, OnConflict};
 
 use super::{Ctx, Global};
 
-/// `config merge` arguments.
+// `config merge` arguments.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config merge ./talosconfig

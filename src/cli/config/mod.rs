@@ -24,7 +24,7 @@ use super::Ctx;
 /// `/var/run/secrets/talos.dev/config` (which tests cannot create). Not for users.
 pub const TEST_SERVICE_ACCOUNT_ENV: &str = "TALMINT_TEST_SERVICE_ACCOUNT_CONFIG";
 
-/// Global flags of every `config` subcommand plus the subcommand.
+// Global flags of every `config` subcommand plus the subcommand.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(flatten)]
@@ -33,7 +33,7 @@ pub struct Args {
     pub command: Command,
 }
 
-/// talosctl's persistent flags, available on every `config` subcommand.
+// talosctl's persistent flags, available on every `config` subcommand.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct Global {
     /// The path to the Talos configuration file, defaults to 'TALOSCONFIG' env variable if set,
@@ -63,8 +63,9 @@ pub struct Global {
     pub endpoints: Vec<String>,
 }
 
-/// `config` subcommands.
+// `config` subcommands (deferred: each one's arguments are built only when it runs).
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum Command {
     /// Set the endpoint(s) for the current context
     #[command(visible_alias = "endpoints")]

@@ -14,7 +14,7 @@ use talmint::talosconfig::credential;
 use super::Global;
 use crate::cli::{auth, issuing, output, Ctx};
 
-/// Flags: talosctl's (`--roles`, `--crt-ttl`) plus the offline CA source.
+// Flags: talosctl's (`--roles`, `--crt-ttl`) plus the offline CA source.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  \
 talmint config new --with-secrets secrets.yaml\n  \

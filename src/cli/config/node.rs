@@ -5,7 +5,7 @@ use talmint::talosconfig;
 
 use super::{Ctx, Global};
 
-/// `config node` arguments.
+// `config node` arguments.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config node 10.5.0.4 10.5.0.5

@@ -8,7 +8,7 @@ use talmint::talosconfig;
 
 use super::{Ctx, Global};
 
-/// `config proxy-url` arguments.
+// `config proxy-url` arguments.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config proxy-url socks5://localhost:1080

@@ -10,7 +10,7 @@ use talmint::talosconfig::{self, go_quote, Change};
 
 use super::{Ctx, Global};
 
-/// `config remove` arguments.
+// `config remove` arguments.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:
   talmint config remove old-cluster

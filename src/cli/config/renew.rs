@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::{Ctx, Global};
 use crate::cli::issuing;
 
-/// Flags.
+// Flags.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  \
 talmint config renew --with-secrets secrets.yaml                 # the current context\n  \

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::{output, Ctx};
 
-/// Flags as talosctl's.
+// Flags as talosctl's.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "EXAMPLES:\n  talmint gen ca --organization talos   # writes talos.crt, talos.key, talos.sha256"

@@ -21,7 +21,7 @@ use crate::cli::{issuing, output, Ctx};
 
 const OUTPUT_TYPES: [&str; 3] = ["controlplane", "worker", "talosconfig"];
 
-/// Flags as talosctl's, plus talmint's additions (long flags only).
+// Flags as talosctl's, plus talmint's additions (long flags only).
 #[derive(clap::Args, Debug)]
 #[command(
     long_about = "Generates a set of configuration files for Talos cluster\n\n\

@@ -10,7 +10,7 @@ use talmint::pki::{CaKeyPair, Certificate, PrivateKey, Ttl};
 
 use crate::cli::{issuing, output, Ctx};
 
-/// Flags as talosctl's.
+// Flags as talosctl's.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "EXAMPLES:\n  talmint gen crt --name admin --ca talos --csr admin.csr --hours 8   # talos.crt + talos.key -> admin.crt"

@@ -10,7 +10,7 @@ use talmint::roles::RoleSet;
 
 use crate::cli::{auth, output, Ctx};
 
-/// Flags as talosctl's.
+// Flags as talosctl's.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  talmint gen key --name admin\n  \
 talmint gen csr --key admin.key --ip 10.5.0.2 --roles os:reader   # writes admin.csr\n  \

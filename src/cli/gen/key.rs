@@ -7,7 +7,7 @@ use talmint::pki::{KeyAlgorithm, PrivateKey};
 
 use crate::cli::{output, Ctx};
 
-/// Flags as talosctl's.
+// Flags as talosctl's.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  talmint gen key --name admin        # writes admin.key")]
 pub struct Args {

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::cli::{output, Ctx};
 
-/// Flags as talosctl's.
+// Flags as talosctl's.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "EXAMPLES:\n  talmint gen keypair --organization test --ip 10.5.0.2   # writes test.crt, test.key"

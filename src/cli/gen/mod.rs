@@ -12,7 +12,7 @@ use clap::Subcommand;
 
 use super::Ctx;
 
-/// `gen` and its persistent flags.
+// `gen` and its persistent flags.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Will overwrite existing files.
@@ -22,8 +22,9 @@ pub struct Args {
     pub command: Command,
 }
 
-/// `gen` subcommands.
+// `gen` subcommands (deferred: each one's arguments are built only when it runs).
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 pub enum Command {
     /// Generates a secrets bundle file which can later be used to generate a config.
     Secrets(secrets::Args),

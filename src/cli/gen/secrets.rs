@@ -9,7 +9,7 @@ use talmint::fsx;
 
 use crate::cli::{output, Ctx};
 
-/// Flags as talosctl's.
+// Flags as talosctl's.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "EXAMPLES:\n  talmint gen secrets\n  talmint gen secrets -o prod-secrets.yaml --talos-version v1.7\n  \
