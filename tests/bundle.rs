@@ -65,25 +65,67 @@ fn b2_cli_rejects_invalid_bundle_naming_every_field_and_writes_nothing() {
     let Some(path) = common::talos("secrets/invalid-secrets.yaml") else {
         return;
     };
+    let path = path.to_str().unwrap();
     let env = Env::new();
     let before = env.tree_digest();
-    let out = env.run(&["config", "new", "--with-secrets", path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = common::stderr(&out);
-    assert!(
-        err.starts_with("error: failed to load secrets bundle "),
-        "{err}"
-    );
-    for field in [
+    let every = [
         "cluster.secret",
         "trustdinfo",
         "certs.etcd",
         "certs.k8saggregator",
         "certs.os",
-    ] {
-        assert!(err.contains(field), "{field} missing in {err}");
+    ];
+    // `gen config` uses every CA; issuing an OS credential parses only the OS CA's key and
+    // certificate, so the damaged etcd key is not its problem (the missing sections still are).
+    let gen_config = [
+        "gen",
+        "config",
+        "c",
+        "https://10.5.0.2:6443",
+        "--with-secrets",
+        path,
+    ];
+    let config_new = ["config", "new", "--with-secrets", path];
+    for args in [&gen_config[..], &config_new[..]] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = common::stderr(&out);
+        assert!(err.starts_with("error: failed to"), "{err}");
+        assert!(err.contains("secrets bundle"), "{err}");
+        for field in every {
+            let named = err.contains(field);
+            if field == "certs.etcd" && args == config_new {
+                assert!(!named, "{args:?}: {err}");
+            } else {
+                assert!(named, "{args:?}: {field} missing in {err}");
+            }
+        }
     }
     assert_eq!(env.tree_digest(), before);
+}
+
+/// The bundle's shape is checked as Talos does, but issuing reads only the OS CA: the list for
+/// `invalid-secrets.yaml` is Talos's without the etcd key, which only `gen config` needs.
+#[test]
+fn b2_loading_for_issuing_lists_every_problem_but_the_unused_keys() {
+    let Some(path) = common::talos("secrets/invalid-secrets.yaml") else {
+        return;
+    };
+    let err = SecretsBundle::load_os_ca(&path).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "5 errors occurred:\n\
+         \t* cluster.secret is required\n\
+         \t* one of [secrets.secretboxencryptionsecret, secrets.aescbcencryptionsecret] is required\n\
+         \t* trustdinfo is required\n\
+         \t* certs.k8saggregator is required\n\
+         \t* certs.os is invalid: unsupported key type: \"CERTIFICATE\"\n\n"
+    );
+    let Some(good) = common::talos("secrets/secrets.yaml") else {
+        return;
+    };
+    let (bundle, ca) = SecretsBundle::load_os_ca(&good).unwrap();
+    assert_eq!(ca.cert().spki_der, bundle.os_ca().unwrap().cert().spki_der);
 }
 
 #[test]
@@ -384,4 +426,41 @@ fn b7_bundle_round_trips_through_a_generated_controlplane_config() {
         ]);
         assert_bytes_eq!(env.read("orig.yaml"), env.read("back.yaml"));
     }
+}
+
+#[test]
+fn b2_a_damaged_etcd_key_does_not_stop_issuing_os_credentials() {
+    let env = Env::new();
+    env.ok(&["gen", "secrets", "-o", "s.yaml"]);
+    let text = String::from_utf8(env.read("s.yaml")).unwrap();
+    let mut in_etcd = false;
+    let damaged: String = text
+        .lines()
+        .map(|l| {
+            in_etcd = (in_etcd || l == "    etcd:") && !l.starts_with("    k8s");
+            if in_etcd && l.starts_with("        key: ") {
+                "        key: LS0tLS1CRUdJTiBDRVJU\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert_ne!(damaged, text);
+    env.write("s.yaml", damaged);
+    env.ok(&["config", "new", "t.tc", "--with-secrets", "s.yaml"]);
+    env.ok(&["verify", "t.tc", "--with-secrets", "s.yaml"]);
+    let out = env.run(&[
+        "gen",
+        "config",
+        "c",
+        "https://10.5.0.2:6443",
+        "--with-secrets",
+        "s.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("certs.etcd is invalid"),
+        "{}",
+        common::stderr(&out)
+    );
 }

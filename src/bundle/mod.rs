@@ -268,15 +268,27 @@ impl SecretsBundle {
     /// # Errors
     /// [`BundleError`] for unreadable, unparsable or invalid bundles; the caller adds the path.
     pub fn load(path: &std::path::Path) -> Result<Self, BundleError> {
-        let text = std::fs::read_to_string(path)
-            .map(Zeroizing::new)
-            .map_err(|e| BundleError::Parse(e.to_string()))?;
-        if text.trim().is_empty() {
-            return Err(BundleError::Parse("the file is empty".into()));
-        }
-        let bundle = Self::parse(&text)?;
+        let bundle = Self::parse(&read_text(path)?)?;
         bundle.validate().map_err(BundleError::Invalid)?;
         Ok(bundle)
+    }
+
+    /// Read the bundle at `path` to issue OS credentials from it: validated as [`Self::load`]
+    /// does, except that of the keys and certificates only the OS CA's are parsed (and checked to
+    /// belong together). The Kubernetes and etcd ones are left to the commands that use them.
+    ///
+    /// # Errors
+    /// As [`Self::load`].
+    pub fn load_os_ca(path: &std::path::Path) -> Result<(Self, CaKeyPair), BundleError> {
+        let bundle = Self::parse(&read_text(path)?)?;
+        let mut errs = bundle.problems(validate::Depth::Presence);
+        let os = bundle.certs.as_ref().and_then(|c| c.os.as_ref());
+        match os.map(validate::os_ca) {
+            Some(Ok(ca)) if errs.is_empty() => return Ok((bundle, ca)),
+            Some(Err(e)) => errs.push(format!("certs.os is invalid: {e}")),
+            _ => {}
+        }
+        Err(BundleError::Invalid(ValidationErrors(errs)))
     }
 
     /// The YAML tree `talosctl gen secrets` marshals (struct order, nil pointers as `null`).
@@ -371,6 +383,17 @@ impl SecretsBundle {
             source,
         })
     }
+}
+
+/// The bundle file's text, in a zeroized buffer.
+fn read_text(path: &std::path::Path) -> Result<Zeroizing<String>, BundleError> {
+    let text = std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(|e| BundleError::Parse(e.to_string()))?;
+    if text.trim().is_empty() {
+        return Err(BundleError::Parse("the file is empty".into()));
+    }
+    Ok(text)
 }
 
 impl fmt::Debug for SecretsBundle {

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::{CertAndKey, SecretsBundle};
-use crate::pki::{Certificate, PkiError, PrivateKey};
+use crate::pki::{CaKeyPair, Certificate, PkiError, PrivateKey};
 
 /// Every problem a bundle has, in Talos's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,12 +35,39 @@ fn check_cert_and_key(ck: &CertAndKey) -> Result<(), PkiError> {
     Ok(())
 }
 
+/// The OS CA, parsed in [`check_cert_and_key`]'s order, its key checked against its certificate.
+pub(super) fn os_ca(ck: &CertAndKey) -> Result<CaKeyPair, PkiError> {
+    let key = PrivateKey::from_pem(&ck.key)?;
+    CaKeyPair::new(Certificate::from_pem(&ck.crt)?, key)
+}
+
+/// How far [`SecretsBundle::problems`] looks into the keys and certificates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Depth {
+    /// Parse every key and certificate, as Talos does.
+    Full,
+    /// Only check that each is present: for commands that use none of them but the OS CA, which
+    /// they parse and check themselves.
+    Presence,
+}
+
 impl SecretsBundle {
     /// Validate as Talos does for a contract with Kubernetes and etcd enabled.
     ///
     /// # Errors
     /// [`ValidationErrors`] listing every problem.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
+        let errs = self.problems(Depth::Full);
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors(errs))
+        }
+    }
+
+    /// Every problem, in Talos's order.
+    pub(super) fn problems(&self, depth: Depth) -> Vec<String> {
+        let full = depth == Depth::Full;
         let mut errs = Vec::new();
         match &self.cluster {
             None => errs.push("cluster is required".to_string()),
@@ -85,35 +112,34 @@ impl SecretsBundle {
                 ] {
                     match ck {
                         None => errs.push(format!("certs.{name} is required")),
-                        Some(ck) => {
+                        Some(ck) if full => {
                             if let Err(e) = check_cert_and_key(ck) {
                                 errs.push(format!("certs.{name} is invalid: {e}"));
                             }
                         }
+                        Some(_) => {}
                     }
                 }
                 match &c.k8s_service_account {
                     None => errs.push("certs.k8sserviceaccount is required".into()),
-                    Some(k) => {
+                    Some(k) if full => {
                         if let Err(e) = PrivateKey::from_pem(&k.key) {
                             errs.push(format!("certs.k8sserviceaccount.key is invalid: {e}"));
                         }
                     }
+                    Some(_) => {}
                 }
                 match &c.os {
                     None => errs.push("certs.os is required".into()),
-                    Some(ck) => {
+                    Some(ck) if full => {
                         if let Err(e) = check_cert_and_key(ck) {
                             errs.push(format!("certs.os is invalid: {e}"));
                         }
                     }
+                    Some(_) => {}
                 }
             }
         }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(ValidationErrors(errs))
-        }
+        errs
     }
 }

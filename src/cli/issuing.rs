@@ -37,11 +37,8 @@ impl CaSource {
     /// The CA, and its certificate PEM as the source holds it (for the talosconfig's `ca`).
     pub fn load(&self) -> anyhow::Result<(CaKeyPair, Vec<u8>)> {
         if let Some(path) = &self.with_secrets {
-            let bundle = SecretsBundle::load(path)
+            let (bundle, ca) = SecretsBundle::load_os_ca(path)
                 .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
-            let ca = bundle
-                .os_ca()
-                .with_context(|| format!("secrets bundle {}", path.display()))?;
             let pem = bundle
                 .certs
                 .as_ref()
