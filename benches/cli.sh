@@ -28,20 +28,22 @@ PY
 
 seq_id=0
 # measure NAME CMD...: prints "NAME  median-wall-ms  median-peak-KiB"
+# The working directory starts as a copy of $fixture (default: fixture).
 measure() {
     local name=$1; shift
+    local fixture=${fixture:-fixture}
     local walls=() rss=()
     for _ in $(seq "$n"); do
         seq_id=$((seq_id + 1))
         local i=$seq_id
         # A fresh copy per run, never deleted before the end: on ext4 without a journal, files
         # created right after a mass delete wait while the allocator skips the freed inodes.
-        mkdir "run$i" && cp -r ./fixture/. "run$i/"
+        mkdir "run$i" && cp -r "./$fixture/." "run$i/"
         sync  # time only what the command itself writes and flushes
         # Wall time from spawn to exit, timed inside python3 so that no other process start is
         # counted (/usr/bin/time only resolves 10 ms; `date` around it adds two spawns).
         walls+=("$(cd "run$i" && wall_ms "$@")")
-        mkdir "mem$i" && cp -r ./fixture/. "mem$i/"
+        mkdir "mem$i" && cp -r "./$fixture/." "mem$i/"
         (cd "mem$i" && /usr/bin/time -v -o ../time.txt "$@" >/dev/null 2>&1)
         rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' time.txt)")
     done
@@ -79,5 +81,9 @@ echo "median of $n runs on $(nproc) cores"
 measure "talmint gen secrets"                    "$bin" gen secrets -o new.yaml
 measure "openssl equivalent (4 CAs + RSA-4096)"  bash -c openssl_secrets
 measure "talmint config new --with-secrets"      "$bin" config new t1 --with-secrets secrets.yaml
+# Issuing again beside the same bundle: its ledger exists (above, the first issuance creates it).
+mkdir issued && cp -r fixture/. issued/ && (cd issued && "$bin" config new t0 --with-secrets secrets.yaml)
+fixture=issued measure "  ... again (the ledger exists)"  "$bin" config new t1 --with-secrets secrets.yaml
+fixture=issued measure "  ... again, to stdout (-o -)"    "$bin" config new -o - --with-secrets secrets.yaml
 measure "talmint config new --ca-crt/--ca-key"   "$bin" config new t2 --ca-crt talos.crt --ca-key talos.key
 measure "openssl equivalent (key + CSR + sign)"  bash -c openssl_config_new
