@@ -4,10 +4,11 @@
 //! - ECDSA P-256: SEC1 `ECPrivateKey` with curve and public key, label `EC PRIVATE KEY`.
 //! - RSA: PKCS#1, label `RSA PRIVATE KEY` (4096 bits when generated).
 //!
-//! Key bytes live in `Zeroizing` buffers and are reached through `secret_*` accessors. Signing
-//! objects are built right before use and dropped after.
+//! Key bytes live in `Zeroizing` buffers and are reached through `secret_*` accessors. The
+//! signing object of each key is built on first use and kept with it (see [`PrivateKey`]).
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use der::{Decode, Encode};
 use ed25519_dalek::pkcs8::KeypairBytes;
@@ -33,6 +34,17 @@ pub struct PrivateKey {
     alg: KeyAlgorithm,
     /// Ed25519: the 32-byte seed; P-256: SEC1 DER; RSA: PKCS#1 DER.
     der: Zeroizing<Vec<u8>>,
+    /// The signing object, built from `der` on first use and kept: building it derives the public
+    /// key (a scalar multiplication) or checks the whole RSA key, which a CA signing thousands of
+    /// certificates must pay once, not per certificate. Each crate wipes its secret on drop.
+    signer: OnceLock<Signer>,
+}
+
+/// A key in its crate's signing form.
+enum Signer {
+    Ed25519(ed25519_dalek::SigningKey),
+    P256(p256::ecdsa::SigningKey),
+    Rsa(aws_lc_rs::rsa::KeyPair),
 }
 
 const OID_ED25519: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.3.101.112");
@@ -88,7 +100,15 @@ impl PrivateKey {
                 Zeroizing::new(info.private_key.to_vec())
             }
         };
-        Ok(PrivateKey { alg, der })
+        Ok(Self::new(alg, der))
+    }
+
+    fn new(alg: KeyAlgorithm, der: Zeroizing<Vec<u8>>) -> Self {
+        PrivateKey {
+            alg,
+            der,
+            signer: OnceLock::new(),
+        }
     }
 
     /// Read a key from PEM as Talos's bundle loader does (`C:x509/certificate_key.go:201-218`): the
@@ -130,10 +150,7 @@ impl PrivateKey {
         // A structural parse: aws-lc's full key check (which costs as much as the rest of
         // `config new` together) runs only when the key is used to sign.
         pkcs1::RsaPrivateKey::from_der(der).map_err(|e| bad("RSA")(e.to_string()))?;
-        Ok(PrivateKey {
-            alg: KeyAlgorithm::Rsa,
-            der: Zeroizing::new(der.to_vec()),
-        })
+        Ok(Self::new(KeyAlgorithm::Rsa, Zeroizing::new(der.to_vec())))
     }
 
     fn from_sec1_der(der: &[u8]) -> Result<Self, PkiError> {
@@ -151,10 +168,7 @@ impl PrivateKey {
         } else {
             sec1_der(&key)?
         };
-        Ok(PrivateKey {
-            alg: KeyAlgorithm::EcdsaP256,
-            der,
-        })
+        Ok(Self::new(KeyAlgorithm::EcdsaP256, der))
     }
 
     fn from_pkcs8_der(der: &[u8]) -> Result<Self, PkiError> {
@@ -162,10 +176,10 @@ impl PrivateKey {
         let oid = info.algorithm.oid;
         if oid == OID_ED25519 {
             let kp = KeypairBytes::try_from(info).map_err(|e| bad("Ed25519")(e.to_string()))?;
-            Ok(PrivateKey {
-                alg: KeyAlgorithm::Ed25519,
-                der: Zeroizing::new(kp.secret_key.to_vec()),
-            })
+            Ok(Self::new(
+                KeyAlgorithm::Ed25519,
+                Zeroizing::new(kp.secret_key.to_vec()),
+            ))
         } else if oid == OID_EC {
             Self::from_sec1_der(info.private_key)
         } else if oid == OID_RSA {
@@ -239,17 +253,27 @@ impl PrivateKey {
         p256::SecretKey::from_sec1_der(&self.der).map_err(crypto)
     }
 
-    fn ed25519(&self) -> Result<ed25519_dalek::SigningKey, PkiError> {
-        let seed: &[u8; 32] = self
-            .der
-            .as_slice()
-            .try_into()
-            .map_err(|_| PkiError::Encoding("Ed25519 seed is not 32 bytes".into()))?;
-        Ok(ed25519_dalek::SigningKey::from_bytes(seed))
-    }
-
-    fn rsa(&self) -> Result<aws_lc_rs::rsa::KeyPair, PkiError> {
-        aws_lc_rs::rsa::KeyPair::from_der(&self.der).map_err(crypto)
+    /// The signing object, built on the first call.
+    fn signer(&self) -> Result<&Signer, PkiError> {
+        if let Some(signer) = self.signer.get() {
+            return Ok(signer);
+        }
+        let built = match self.alg {
+            KeyAlgorithm::Ed25519 => {
+                let seed: &[u8; 32] = self
+                    .der
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| PkiError::Encoding("Ed25519 seed is not 32 bytes".into()))?;
+                Signer::Ed25519(ed25519_dalek::SigningKey::from_bytes(seed))
+            }
+            KeyAlgorithm::EcdsaP256 => Signer::P256(p256::ecdsa::SigningKey::from(self.p256()?)),
+            KeyAlgorithm::Rsa => {
+                Signer::Rsa(aws_lc_rs::rsa::KeyPair::from_der(&self.der).map_err(crypto)?)
+            }
+        };
+        // Two threads may both build it; the one not kept is dropped (and wiped).
+        Ok(self.signer.get_or_init(|| built))
     }
 
     /// The SubjectPublicKeyInfo DER of the public half.
@@ -257,23 +281,20 @@ impl PrivateKey {
     /// # Errors
     /// [`PkiError::Crypto`] (internal).
     pub fn public_key_der(&self) -> Result<Vec<u8>, PkiError> {
-        match self.alg {
-            KeyAlgorithm::Ed25519 => Ok(self
-                .ed25519()?
+        match self.signer()? {
+            Signer::Ed25519(key) => Ok(key
                 .verifying_key()
                 .to_public_key_der()
                 .map_err(crypto)?
                 .into_vec()),
-            KeyAlgorithm::EcdsaP256 => Ok(self
-                .p256()?
-                .public_key()
+            Signer::P256(key) => Ok(key
+                .verifying_key()
                 .to_public_key_der()
                 .map_err(crypto)?
                 .into_vec()),
-            KeyAlgorithm::Rsa => {
+            Signer::Rsa(pair) => {
                 use aws_lc_rs::encoding::AsDer;
                 use aws_lc_rs::signature::KeyPair;
-                let pair = self.rsa()?;
                 let spki = pair.public_key().as_der().map_err(crypto)?;
                 Ok(spki.as_ref().to_vec())
             }
@@ -300,19 +321,14 @@ impl PrivateKey {
     /// # Errors
     /// [`PkiError::Crypto`] if signing fails.
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, PkiError> {
-        match self.alg {
-            KeyAlgorithm::Ed25519 => {
-                use ed25519_dalek::Signer;
-                Ok(self.ed25519()?.sign(message).to_bytes().to_vec())
-            }
-            KeyAlgorithm::EcdsaP256 => {
-                use p256::ecdsa::signature::Signer;
-                let key = p256::ecdsa::SigningKey::from(self.p256()?);
+        use ed25519_dalek::Signer as _;
+        match self.signer()? {
+            Signer::Ed25519(key) => Ok(key.sign(message).to_bytes().to_vec()),
+            Signer::P256(key) => {
                 let sig: p256::ecdsa::Signature = key.sign(message);
                 Ok(sig.to_der().as_bytes().to_vec())
             }
-            KeyAlgorithm::Rsa => {
-                let pair = self.rsa()?;
+            Signer::Rsa(pair) => {
                 let mut sig = vec![0u8; pair.public_modulus_len()];
                 pair.sign(
                     &aws_lc_rs::signature::RSA_PKCS1_SHA512,
@@ -338,6 +354,20 @@ impl fmt::Debug for PrivateKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A CA signs thousands of certificates: its signing object (and so its public key) is derived
+    /// once, on first use, and the same one signs every time after.
+    #[test]
+    fn signing_object_is_built_once_per_key() {
+        for alg in [KeyAlgorithm::Ed25519, KeyAlgorithm::EcdsaP256] {
+            let key = PrivateKey::generate(alg).unwrap();
+            let spki = key.public_key_der().unwrap();
+            let first: *const Signer = key.signer().unwrap();
+            key.sign(b"tbs").unwrap();
+            assert!(std::ptr::eq(first, key.signer().unwrap()), "{alg:?}");
+            assert_eq!(key.public_key_der().unwrap(), spki, "{alg:?}");
+        }
+    }
 
     #[test]
     fn ed25519_pem_is_pkcs8_v1_with_talos_label() {
