@@ -358,6 +358,15 @@ impl SecretsBundle {
         crate::yaml::emit_secret(self.to_node())
     }
 
+    /// The OS CA certificate's PEM as the bundle holds it (empty without one): the `ca` of the
+    /// talosconfigs issued from it.
+    pub fn os_ca_pem(&self) -> &[u8] {
+        self.certs
+            .as_ref()
+            .and_then(|c| c.os.as_ref())
+            .map_or(&[], |os| os.crt.as_slice())
+    }
+
     /// The OS (Talos API) CA with its key, ready to issue client certificates.
     ///
     /// # Errors

@@ -39,13 +39,7 @@ impl CaSource {
         if let Some(path) = &self.with_secrets {
             let (bundle, ca) = SecretsBundle::load_os_ca(path)
                 .with_context(|| format!("failed to load secrets bundle {}", path.display()))?;
-            let pem = bundle
-                .certs
-                .as_ref()
-                .and_then(|c| c.os.as_ref())
-                .map(|os| os.crt.clone())
-                .unwrap_or_default();
-            return Ok((ca, pem));
+            return Ok((ca, bundle.os_ca_pem().to_vec()));
         }
         let (crt, key) = match (&self.ca_crt, &self.ca_key) {
             (Some(c), Some(k)) => (c, k),

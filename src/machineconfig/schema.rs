@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::goduration;
 use crate::yaml::{self, Node};
 
 /// A field's type.
@@ -416,7 +417,7 @@ impl Schema {
                         found: "!!str",
                     })?)
                 }
-                Node::Int(i) => Node::Str(go_duration_format(i128::from(*i))),
+                Node::Int(i) => Node::Str(goduration::format(i128::from(*i))),
                 _ => return Err(mismatch()),
             },
             Ty::B64 => match node {
@@ -1088,7 +1089,11 @@ fn delete_in(
             };
             delete_in(schema, child, &field.ty, rest, key, value)
         }
-        Ty::Map(inner) => {
+        Ty::Map(_) | Ty::Any | Ty::Args => {
+            let child_ty = match ty {
+                Ty::Map(inner) => inner.as_ref(),
+                _ => &Ty::Any,
+            };
             let Node::Map(entries) = node else {
                 return Err(LOOKUP_FAILED.into());
             };
@@ -1101,24 +1106,7 @@ fn delete_in(
                 return Ok(());
             }
             match entries.get_mut(pos) {
-                Some((_, child)) => delete_in(schema, child, inner, rest, key, value),
-                None => Err(LOOKUP_FAILED.into()),
-            }
-        }
-        Ty::Any | Ty::Args => {
-            let Node::Map(entries) = node else {
-                return Err(LOOKUP_FAILED.into());
-            };
-            let pos = entries
-                .iter()
-                .position(|(k, _)| k == first)
-                .ok_or_else(|| LOOKUP_FAILED.to_string())?;
-            if rest.is_empty() {
-                entries.remove(pos);
-                return Ok(());
-            }
-            match entries.get_mut(pos) {
-                Some((_, child)) => delete_in(schema, child, &Ty::Any, rest, key, value),
+                Some((_, child)) => delete_in(schema, child, child_ty, rest, key, value),
                 None => Err(LOOKUP_FAILED.into()),
             }
         }
@@ -1280,112 +1268,15 @@ fn merge_url(left: &Node, right: &Node) -> Node {
 
 /// Go `time.ParseDuration` then `Duration.String()`.
 fn go_duration_normalize(s: &str) -> Option<String> {
-    go_duration_nanos(s).map(go_duration_format)
+    go_duration_nanos(s).map(goduration::format)
 }
 
-/// Go `time.ParseDuration` in nanoseconds.
+/// Go `time.ParseDuration` in nanoseconds (`int64` range, as Go).
 fn go_duration_nanos(s: &str) -> Option<i128> {
-    let (neg, mut rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, s.get(1..)?),
-        Some(b'+') => (false, s.get(1..)?),
-        _ => (false, s),
-    };
-    if rest == "0" {
-        return Some(0);
-    }
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total: i128 = 0;
-    while !rest.is_empty() {
-        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let int_part = rest.get(..int_len)?;
-        rest = rest.get(int_len..)?;
-        let mut frac_part = "";
-        if let Some(r) = rest.strip_prefix('.') {
-            let n = r.bytes().take_while(u8::is_ascii_digit).count();
-            frac_part = r.get(..n)?;
-            rest = r.get(n..)?;
-        }
-        if int_part.is_empty() && frac_part.is_empty() {
-            return None;
-        }
-        let unit_len = rest
-            .bytes()
-            .take_while(|c| !c.is_ascii_digit() && *c != b'.')
-            .count();
-        let unit = rest.get(..unit_len)?;
-        rest = rest.get(unit_len..)?;
-        let scale: i128 = match unit {
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return None,
-        };
-        let int: i128 = if int_part.is_empty() {
-            0
-        } else {
-            int_part.parse().ok()?
-        };
-        let mut value = int.checked_mul(scale)?;
-        if !frac_part.is_empty() {
-            let digits = frac_part.len().min(30);
-            let frac: i128 = frac_part.get(..digits)?.parse().ok()?;
-            let denom = 10i128.checked_pow(u32::try_from(digits).ok()?)?;
-            value = value.checked_add(frac.checked_mul(scale)? / denom)?;
-        }
-        total = total.checked_add(value)?;
-    }
-    if total > i128::from(i64::MAX) + i128::from(neg) {
-        return None;
-    }
-    Some(if neg { -total } else { total })
-}
-
-/// Go `time.Duration.String()`.
-fn go_duration_format(nanos: i128) -> String {
-    if nanos == 0 {
-        return "0s".into();
-    }
-    let neg = nanos < 0;
-    let u = nanos.unsigned_abs();
-    let sign = if neg { "-" } else { "" };
-    if u < 1_000_000_000 {
-        let (unit, div) = if u < 1_000 {
-            ("ns", 1)
-        } else if u < 1_000_000 {
-            ("µs", 1_000)
-        } else {
-            ("ms", 1_000_000)
-        };
-        return format!("{sign}{}{unit}", frac(u, div));
-    }
-    let h = u / 3_600_000_000_000;
-    let m = (u / 60_000_000_000) % 60;
-    let secs = u % 60_000_000_000;
-    let s = frac(secs, 1_000_000_000);
-    if h > 0 {
-        format!("{sign}{h}h{m}m{s}s")
-    } else if m > 0 {
-        format!("{sign}{m}m{s}s")
-    } else {
-        format!("{sign}{s}s")
-    }
-}
-
-/// `value / div` with the fraction's trailing zeros removed.
-fn frac(value: u128, div: u128) -> String {
-    let int = value / div;
-    let rem = value % div;
-    if rem == 0 {
-        return int.to_string();
-    }
-    let width = div.to_string().len() - 1;
-    let digits = format!("{rem:0width$}");
-    format!("{int}.{}", digits.trim_end_matches('0'))
+    let nanos = goduration::parse_nanos(s, false)?;
+    (i128::from(i64::MIN)..=i128::from(i64::MAX))
+        .contains(&nanos)
+        .then_some(nanos)
 }
 
 #[cfg(test)]

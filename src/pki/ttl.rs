@@ -46,85 +46,24 @@ impl FromStr for Ttl {
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         let syntax = || TtlError::Syntax(input.to_string());
-        let s = input.trim();
-        let (negative, mut rest) = match s.as_bytes().first() {
-            Some(b'-') => (true, s.get(1..).unwrap_or("")),
-            Some(b'+') => (false, s.get(1..).unwrap_or("")),
-            _ => (false, s),
-        };
-        if rest == "0" {
+        let nanos = crate::goduration::parse_nanos(input.trim(), true).ok_or_else(syntax)?;
+        if nanos <= 0 {
             return Err(TtlError::NotPositive(input.to_string()));
         }
-        if rest.is_empty() {
-            return Err(syntax());
+        match u64::try_from(nanos / 1_000_000_000) {
+            Ok(0) => Err(TtlError::NotPositive(input.to_string())),
+            Ok(secs) => Ok(Ttl(secs)),
+            Err(_) => Err(syntax()),
         }
-        let mut nanos: u128 = 0;
-        while !rest.is_empty() {
-            let int_end = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            let (int_part, after) = rest.split_at(int_end);
-            let (frac_part, after) = match after.strip_prefix('.') {
-                Some(a) => {
-                    let end = a.find(|c: char| !c.is_ascii_digit()).unwrap_or(a.len());
-                    a.split_at(end)
-                }
-                None => ("", after),
-            };
-            if int_part.is_empty() && frac_part.is_empty() {
-                return Err(syntax());
-            }
-            let unit_end = after
-                .find(|c: char| c.is_ascii_digit() || c == '.')
-                .unwrap_or(after.len());
-            let (unit, after) = after.split_at(unit_end);
-            let scale: u128 = match unit {
-                "ns" => 1,
-                "us" | "µs" | "μs" => 1_000,
-                "ms" => 1_000_000,
-                "s" => 1_000_000_000,
-                "m" => 60_000_000_000,
-                "h" => 3_600_000_000_000,
-                "d" => 86_400_000_000_000,
-                _ => return Err(syntax()),
-            };
-            let int: u128 = if int_part.is_empty() {
-                0
-            } else {
-                int_part.parse().map_err(|_| syntax())?
-            };
-            let mut frac: u128 = 0;
-            let mut denom: u128 = 1;
-            for c in frac_part.bytes().take(18) {
-                frac = frac * 10 + u128::from(c - b'0');
-                denom *= 10;
-            }
-            nanos = int
-                .checked_mul(scale)
-                .and_then(|v| v.checked_add(frac * scale / denom))
-                .and_then(|v| nanos.checked_add(v))
-                .ok_or_else(syntax)?;
-            rest = after;
-        }
-        let secs = u64::try_from(nanos / 1_000_000_000).map_err(|_| syntax())?;
-        if negative || secs == 0 {
-            return Err(TtlError::NotPositive(input.to_string()));
-        }
-        Ok(Ttl(secs))
     }
 }
 
 impl fmt::Display for Ttl {
     /// Go's `time.Duration.String()` for whole seconds: `8760h0m0s`, `1m30s`, `45s`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (h, m, s) = (self.0 / 3600, (self.0 % 3600) / 60, self.0 % 60);
-        if h > 0 {
-            write!(f, "{h}h{m}m{s}s")
-        } else if m > 0 {
-            write!(f, "{m}m{s}s")
-        } else {
-            write!(f, "{s}s")
-        }
+        f.write_str(&crate::goduration::format(
+            i128::from(self.0) * 1_000_000_000,
+        ))
     }
 }
 

@@ -28,10 +28,21 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<()> {
     }
 }
 
-/// `--for METHOD[,METHOD…]` of the issuing commands: the least-privileged built-in roles allowing
-/// every call, announced on stderr.
-pub fn roles_for(value: &str, ctx: &Ctx) -> anyhow::Result<RoleSet> {
-    let chosen = authz::roles_for(value)?;
+/// The roles an issuing command was asked for: `--roles` as given, or with `--for
+/// METHOD[,METHOD…]` the least-privileged built-in roles allowing every call, announced on stderr.
+pub fn requested_roles(
+    for_calls: Option<&str>,
+    roles: &[String],
+    allow_unknown_roles: bool,
+    ctx: &Ctx,
+) -> anyhow::Result<RoleSet> {
+    let Some(calls) = for_calls else {
+        return Ok(RoleSet::parse_for_issue(
+            roles.iter().map(String::as_str),
+            allow_unknown_roles,
+        )?);
+    };
+    let chosen = authz::roles_for(calls)?;
     let names: Vec<&str> = chosen.targets.iter().map(authz::Target::name).collect();
     ctx.note(&format!("roles for {}: {}", names.join(", "), chosen.roles));
     Ok(chosen.roles)

@@ -8,7 +8,6 @@ use anyhow::Context as _;
 
 use talmint::fsx;
 use talmint::pki::Ttl;
-use talmint::roles::RoleSet;
 use talmint::talosconfig::credential;
 
 use super::Global;
@@ -57,13 +56,12 @@ pub struct Args {
 
 /// Issue the certificate and write the talosconfig (0600).
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
-    let roles = match &args.for_calls {
-        Some(calls) => auth::roles_for(calls, ctx)?,
-        None => RoleSet::parse_for_issue(
-            args.roles.iter().map(String::as_str),
-            args.allow_unknown_roles,
-        )?,
-    };
+    let roles = auth::requested_roles(
+        args.for_calls.as_deref(),
+        &args.roles,
+        args.allow_unknown_roles,
+        ctx,
+    )?;
     let path = args.output.clone().unwrap_or_else(|| args.path.clone());
     let to_stdout = path.as_os_str() == "-";
     if !to_stdout && !args.force && path.symlink_metadata().is_ok() {

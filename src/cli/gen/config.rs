@@ -284,12 +284,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let worker = generated(MachineType::Worker, &worker_only, "worker config")?;
 
     let ca = bundle.os_ca()?;
-    let ca_pem = bundle
-        .certs
-        .as_ref()
-        .and_then(|c| c.os.as_ref())
-        .map(|os| os.crt.clone())
-        .unwrap_or_default();
+    let ca_pem = bundle.os_ca_pem().to_vec();
     let policy = args.issuing.load_policy()?;
     issuing::check_policy(
         policy.as_ref(),

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use talmint::fsx;
 use talmint::pki::{csr, PrivateKey};
-use talmint::roles::RoleSet;
 
 use crate::cli::{auth, output, Ctx};
 
@@ -39,13 +38,12 @@ fn csr_path(key: &Path) -> PathBuf {
 
 /// Write the CSR next to the key.
 pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
-    let roles = match &args.for_calls {
-        Some(calls) => auth::roles_for(calls, ctx)?,
-        None => RoleSet::parse_for_issue(
-            args.roles.iter().map(String::as_str),
-            args.allow_unknown_roles,
-        )?,
-    };
+    let roles = auth::requested_roles(
+        args.for_calls.as_deref(),
+        &args.roles,
+        args.allow_unknown_roles,
+        ctx,
+    )?;
     let ip: IpAddr = args
         .ip
         .parse()
