@@ -60,7 +60,21 @@ pub struct Lock {
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
         path: path.display().to_string(),
-        source,
+        source: without_temp_path(source),
+    }
+}
+
+/// The OS error alone: tempfile appends ` at path "<temporary file>"` to its errors, a name the
+/// user never chose (the message already names the target). Its error type is private, so the
+/// suffix is cut from the text; the kind is kept.
+fn without_temp_path(e: io::Error) -> io::Error {
+    if e.raw_os_error().is_some() {
+        return e;
+    }
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((os, _)) => io::Error::new(e.kind(), os.to_string()),
+        None => e,
     }
 }
 

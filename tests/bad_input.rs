@@ -450,6 +450,13 @@ fn bad_input_table_one_line_nonzero_exit_nothing_written() {
             case.name
         );
         assert!(err.starts_with("error: "), "{}: {err}", case.name);
+        // Each cause said once, and never a temporary file's name.
+        assert!(
+            err.matches("(os error").count() <= 1,
+            "{}: {err}",
+            case.name
+        );
+        assert!(!err.contains(".talmint-"), "{}: {err}", case.name);
         for needle in case.expect {
             assert!(
                 err.contains(needle),

@@ -136,11 +136,28 @@ pub fn main() -> ExitCode {
             if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
                 return ExitCode::from(*code);
             }
-            let text = format!("{e:#}");
+            let text = causes_once(&e);
             let _ = writeln!(io::stderr().lock(), "error: {}", one_line(text.lines()));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes joined with `: `, each said once: a message that already quotes its
+/// cause (as `cannot write x: {source}` does) is not followed by the cause again.
+fn causes_once(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let said = cause.to_string();
+        if text.contains(said.as_str()) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&said);
+    }
+    text
 }
 
 /// Join lines into one, trimmed, so every error is a single line (multierror lists included).
