@@ -71,7 +71,6 @@ fn main() {
     }
     let entries = talmint::roster::parse(&roster_text, "bench", &defaults, None).unwrap();
     let ca_pem = ca.cert_pem().as_bytes().to_vec();
-    let stamp = talmint::ledger::Stamp::new(ca.cert(), now, "issue");
     for _ in 0..runs {
         let t = Instant::now();
         let out = talmint::roster::issue_all(
@@ -83,7 +82,7 @@ fn main() {
                 threads,
                 progress: &|_| {},
                 output: None,
-                stamp: Some(&stamp),
+                ledger: None,
             },
         )
         .unwrap();

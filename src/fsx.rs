@@ -515,23 +515,59 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
     Ok(Lock { _file: file })
 }
 
-/// Append one record (one or more whole lines) to `path` with a single write while holding an
-/// exclusive lock on the file itself (an append-only file is never replaced by rename, so it can
-/// carry its own lock), creating it with `mode` when missing. Concurrent appenders never
-/// interleave.
+/// A file opened for appending and locked exclusively (on the file itself: an append-only file is
+/// never replaced by rename, so it can carry its own lock) until dropped. Other appenders wait for
+/// the lock, so what is appended meanwhile is never interleaved with theirs.
+pub struct Appending {
+    file: File,
+    path: PathBuf,
+}
+
+impl Appending {
+    /// Open `path` for appending (created with `mode` when missing) and wait for its lock.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn open(path: &Path, mode: u32) -> Result<Self, WriteError> {
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(mode)
+            .open(path)
+            .map_err(io_err(path))?;
+        file.lock().map_err(io_err(path))?;
+        Ok(Appending {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Append whole lines with one write.
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn write(&mut self, lines: &[u8]) -> Result<(), WriteError> {
+        self.file.write_all(lines).map_err(io_err(&self.path))
+    }
+
+    /// Flush what was appended to disk (the lock is released when this returns).
+    ///
+    /// # Errors
+    /// I/O errors.
+    pub fn finish(self) -> Result<(), WriteError> {
+        self.file.sync_data().map_err(io_err(&self.path))
+    }
+}
+
+/// Append one record (one or more whole lines) to `path` with a single write under
+/// [`Appending`]'s lock, creating it with `mode` when missing, and flush it to disk.
 ///
 /// # Errors
 /// I/O errors.
 pub fn append_line(path: &Path, line: &[u8], mode: u32) -> Result<(), WriteError> {
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(mode)
-        .open(path)
-        .map_err(io_err(path))?;
-    file.lock().map_err(io_err(path))?;
-    file.write_all(line).map_err(io_err(path))?;
-    file.sync_data().map_err(io_err(path))
+    let mut file = Appending::open(path, mode)?;
+    file.write(line)?;
+    file.finish()
 }
 
 #[cfg(test)]

@@ -124,6 +124,54 @@ impl Stamp {
     }
 }
 
+/// A ledger held open and locked while a run of certificates is recorded (a roster): lines are
+/// appended as they come, flushed to disk by [`Appender::finish`]. Other processes wait for the
+/// lock, so the run's lines are not interleaved with theirs.
+pub struct Appender {
+    file: fsx::Appending,
+    path: String,
+}
+
+impl Appender {
+    /// Open (mode 0600 when created) and lock the ledger at `path`.
+    ///
+    /// # Errors
+    /// [`LedgerError::Write`].
+    pub fn open(path: &Path) -> Result<Self, LedgerError> {
+        let err = |source| LedgerError::Write {
+            path: path.display().to_string(),
+            source,
+        };
+        Ok(Appender {
+            file: fsx::Appending::open(path, fsx::SECRET_MODE).map_err(err)?,
+            path: path.display().to_string(),
+        })
+    }
+
+    /// Append lines made by [`Stamp::line`].
+    ///
+    /// # Errors
+    /// [`LedgerError::Write`].
+    pub fn write(&mut self, lines: &[u8]) -> Result<(), LedgerError> {
+        let path = &self.path;
+        self.file.write(lines).map_err(|source| LedgerError::Write {
+            path: path.clone(),
+            source,
+        })
+    }
+
+    /// Flush the appended lines to disk and release the lock.
+    ///
+    /// # Errors
+    /// [`LedgerError::Write`].
+    pub fn finish(self) -> Result<(), LedgerError> {
+        let path = self.path;
+        self.file
+            .finish()
+            .map_err(|source| LedgerError::Write { path, source })
+    }
+}
+
 /// Append ledger lines (each from [`Stamp::line`]) in one locked write (mode 0600 when created).
 ///
 /// # Errors

@@ -57,8 +57,6 @@ pub struct Issued {
     pub name: String,
     /// The talosconfig YAML (holds the key); empty once written to a batch.
     pub yaml: Zeroizing<String>,
-    /// The certificate's ledger line, when a stamp was given.
-    pub ledger_line: Vec<u8>,
 }
 
 /// The file name of an entry's talosconfig.
@@ -77,6 +75,9 @@ pub enum IssueError {
     /// Staging a file failed (e.g. it exists and `--force` was not given).
     #[error(transparent)]
     Write(#[from] fsx::WriteError),
+    /// Recording a certificate in the ledger failed.
+    #[error(transparent)]
+    Ledger(#[from] ledger::LedgerError),
 }
 
 #[derive(Deserialize)]
@@ -252,8 +253,11 @@ pub struct Issuing<'a, W> {
     /// Where each talosconfig is written as [`file_name`] (mode 0600), to be made visible with
     /// [`fsx::Batch::commit`]; `None` keeps them in [`Issued::yaml`].
     pub output: Option<&'a fsx::Batch>,
-    /// When given, each certificate's ledger line, labelled with the entry's name.
-    pub stamp: Option<&'a ledger::Stamp>,
+    /// When given, the ledger that records each certificate (labelled with the entry's name) as
+    /// it is issued, and the stamp for its lines. It is flushed to disk before
+    /// [`issue_all`] returns, so before any file of the batch becomes visible: a credential is
+    /// never delivered unrecorded.
+    pub ledger: Option<(&'a std::path::Path, &'a ledger::Stamp)>,
 }
 
 /// Issue every entry as `how` says.
@@ -272,7 +276,7 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
         threads,
         progress,
         output,
-        stamp,
+        ledger,
     } = *how;
     // Check every window and target first so that a failure is found before any work.
     for e in entries {
@@ -285,26 +289,39 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
     // Workers take the next few entries as they go, so that a slow core does not hold up the end.
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        // One writer thread creates the files while the workers sign: file creation in one
-        // directory is serialized by the kernel anyway, and this way no signer waits for it.
-        let (to_writer, from_workers) = std::sync::mpsc::sync_channel::<Vec<File>>(threads * 4);
-        let writer = output.map(|out| {
+        // One writer thread creates the files and appends the ledger lines while the workers
+        // sign: file creation in one directory is serialized by the kernel anyway, and this way
+        // no signer waits for it.
+        let (to_writer, from_workers) = std::sync::mpsc::sync_channel::<Written>(threads * 4);
+        let writer = (output.is_some() || ledger.is_some()).then(|| {
             s.spawn(move || -> Result<(), IssueError> {
+                let mut ledger = ledger
+                    .map(|(path, _)| ledger::Appender::open(path))
+                    .transpose()?;
                 let mut written = 0usize;
-                for files in from_workers {
+                for (files, lines) in from_workers {
+                    if let Some(ledger) = &mut ledger {
+                        ledger.write(&lines)?;
+                    }
+                    let Some(out) = output else { continue };
                     for (name, yaml) in files {
                         out.add(&name, yaml.as_bytes(), fsx::SECRET_MODE)?;
                         written += 1;
-                        // Start the writeback of what is written every so often, so that the
-                        // commit has little left to wait for.
+                        // Start the writeback of what is written every so often (the ledger's
+                        // lines too, on the same filesystem), so that the commit has little left
+                        // to wait for.
                         if written.is_multiple_of(FLUSH_EVERY) {
                             s.spawn(|| out.flush());
                         }
                     }
                 }
+                if let Some(ledger) = ledger {
+                    ledger.finish()?;
+                }
                 Ok(())
             })
         });
+        let writer_running = writer.is_some();
         let workers: Vec<_> = (0..threads.max(1))
             .map(|_| {
                 let (done, next, window, to_writer) = (&done, &next, &window, to_writer.clone());
@@ -320,6 +337,7 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
                             break;
                         }
                         let mut files = Vec::with_capacity(part.len());
+                        let mut lines = Vec::new();
                         for (i, e) in part.iter().enumerate() {
                             let issued = ca.issue_client_in(&e.roles, &window(e.ttl))?;
                             let mut yaml = credential::single_yaml(ca_pem, &issued, &e.target)?;
@@ -327,19 +345,19 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
                                 files.push((file_name(e), yaml));
                                 yaml = Zeroizing::new(String::new());
                             }
-                            let ledger_line =
-                                stamp.map_or_else(Vec::new, |s| s.line(&issued.cert, &e.name));
+                            if let Some((_, stamp)) = ledger {
+                                lines.extend(stamp.line(&issued.cert, &e.name));
+                            }
                             mine.push((
                                 start + i,
                                 Issued {
                                     name: e.name.clone(),
                                     yaml,
-                                    ledger_line,
                                 },
                             ));
                         }
                         // A closed channel means the writer failed: its error is reported.
-                        if output.is_some() && to_writer.send(files).is_err() {
+                        if writer_running && to_writer.send((files, lines)).is_err() {
                             break;
                         }
                         progress(done.fetch_add(part.len(), Ordering::Relaxed) + part.len());
@@ -375,6 +393,9 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
 
 /// A talosconfig on its way to the writer: file name and contents.
 type File = (String, Zeroizing<String>);
+
+/// What a worker hands the writer for a few entries: their talosconfigs and ledger lines.
+type Written = (Vec<File>, Vec<u8>);
 
 /// Entries a worker takes at a time.
 const GRAIN: usize = 16;

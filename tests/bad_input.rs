@@ -431,7 +431,143 @@ const CASES: &[Case] = &[
         expect: &["file \"talos.sha256\" already exists"],
         code: 1,
     },
+    // The ledger is written before a credential is delivered: when it cannot be, no
+    // credential appears (and the error says the cause once).
+    Case {
+        name: "config new with an unwritable ledger",
+        setup: secrets_and_a_directory_for_a_ledger,
+        args: &[
+            "config",
+            "new",
+            "x.talosconfig",
+            "--with-secrets",
+            "s.yaml",
+            "--ledger",
+            "ledger.d",
+        ],
+        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        code: 1,
+    },
+    Case {
+        name: "config new to stdout with an unwritable ledger",
+        setup: secrets_and_a_directory_for_a_ledger,
+        args: &[
+            "config",
+            "new",
+            "-",
+            "--with-secrets",
+            "s.yaml",
+            "--ledger",
+            "ledger.d",
+        ],
+        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        code: 1,
+    },
+    Case {
+        name: "roster with an unwritable ledger",
+        setup: |env| {
+            secrets_and_a_directory_for_a_ledger(env);
+            env.write(
+                "team.yaml",
+                "entries:\n  - name: a\n    roles: [os:reader]\n  - name: b\n    roles: [os:admin]\n",
+            );
+        },
+        args: &[
+            "issue",
+            "--roster",
+            "team.yaml",
+            "--with-secrets",
+            "s.yaml",
+            "-o",
+            "out",
+            "--ledger",
+            "ledger.d",
+        ],
+        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        code: 1,
+    },
+    Case {
+        name: "gen crt with an unwritable ledger",
+        setup: |env| {
+            ca_pair(env);
+            env.ok(&["gen", "key", "--name", "leaf"]);
+            env.ok(&["gen", "csr", "--key", "leaf.key", "--ip", "10.0.0.1"]);
+            env.write("ledger.d/keep", "");
+        },
+        args: &[
+            "gen", "crt", "--name", "leaf", "--ca", "talos", "--csr", "leaf.csr", "--ledger",
+            "ledger.d",
+        ],
+        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        code: 1,
+    },
+    Case {
+        name: "config renew with an unwritable ledger",
+        setup: |env| {
+            secrets_and_a_directory_for_a_ledger(env);
+            env.ok(&[
+                "config",
+                "new",
+                "tc",
+                "--with-secrets",
+                "s.yaml",
+                "--ledger",
+                "l.jsonl",
+            ]);
+            // A first renewal leaves the talosconfig's lock file behind, as every edit does.
+            env.ok(&[
+                "config",
+                "renew",
+                "--with-secrets",
+                "s.yaml",
+                "--ledger",
+                "l.jsonl",
+                "--talosconfig",
+                "tc",
+            ]);
+        },
+        args: &[
+            "config",
+            "renew",
+            "--with-secrets",
+            "s.yaml",
+            "--ledger",
+            "ledger.d",
+            "--talosconfig",
+            "tc",
+        ],
+        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        code: 1,
+    },
+    Case {
+        name: "gen config with an unwritable ledger",
+        setup: secrets_and_a_directory_for_a_ledger,
+        args: &[
+            "gen",
+            "config",
+            "c",
+            "https://10.5.0.2:6443",
+            "--with-secrets",
+            "s.yaml",
+            "--ledger",
+            "ledger.d",
+        ],
+        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        code: 1,
+    },
+    Case {
+        name: "gen secrets into a missing directory names the target, not a temporary file",
+        setup: |_| {},
+        args: &["gen", "secrets", "-o", "missing/s.yaml"],
+        expect: &["cannot write missing/s.yaml: No such file or directory (os error 2)"],
+        code: 1,
+    },
 ];
+
+fn secrets_and_a_directory_for_a_ledger(env: &Env) {
+    bundle(env, "s.yaml");
+    env.write("ledger.d/keep", "");
+}
 
 #[test]
 fn bad_input_table_one_line_nonzero_exit_nothing_written() {

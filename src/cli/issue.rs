@@ -84,10 +84,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     };
     let batch = fsx::Batch::new(&args.output, 0o700, output::clobber(args.force))?;
     let ledger_path = args.issuing.ledger_path(args.ca.with_secrets.as_deref());
-    let stamp = ledger_path
-        .as_ref()
-        .map(|_| ledger::Stamp::new(ca.cert(), ctx.now(), "issue"));
-    let issued = roster::issue_all(
+    let stamp = ledger::Stamp::new(ca.cert(), ctx.now(), "issue");
+    roster::issue_all(
         &entries,
         &roster::Issuing {
             ca: &ca,
@@ -96,21 +94,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             threads,
             progress: &progress,
             output: Some(&batch),
-            stamp: stamp.as_ref(),
+            ledger: ledger_path.as_deref().map(|path| (path, &stamp)),
         },
     )
     .with_context(|| format!("issuing from {}", args.ca.describe()))?;
     if tty {
         eprintln!();
     }
+    // Every certificate is in the ledger (on disk) by now: deliver them all.
     batch.commit()?;
-    if let Some(path) = &ledger_path {
-        let lines: Vec<u8> = issued
-            .iter()
-            .flat_map(|i| i.ledger_line.iter().copied())
-            .collect();
-        ledger::append_lines(path, &lines).context("recording the issued certificates")?;
-    }
     let secs = started.elapsed().as_secs_f64();
     ctx.note(&format!(
         "issued {total} credentials into {} in {secs:.2}s ({:.0} certs/s)",

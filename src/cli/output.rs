@@ -18,9 +18,45 @@ pub fn clobber(force: bool) -> Clobber {
 
 /// Write `bytes` to `path`, or to stdout when `path` is `-`.
 pub fn write(ctx: &Ctx, path: &Path, bytes: &[u8], mode: u32, force: bool) -> anyhow::Result<()> {
-    if path.as_os_str() == "-" {
-        return ctx.stdout(bytes);
+    stage(path, bytes, mode, force)?.deliver(ctx)
+}
+
+/// Output made ready but not delivered yet: a file written and flushed under a temporary name,
+/// or bytes for stdout.
+pub enum Staged<'a> {
+    /// Renamed into place by [`Staged::deliver`].
+    File(fsx::Staged),
+    /// Printed by [`Staged::deliver`].
+    Stdout(&'a [u8]),
+}
+
+/// Refuse early when `path` exists and `--force` was not given (nothing to check for stdout).
+pub fn refuse_existing(path: &Path, force: bool) -> anyhow::Result<()> {
+    if path.as_os_str() != "-" {
+        fsx::refuse_existing(path, clobber(force))?;
     }
-    fsx::write(path, bytes, mode, clobber(force))?;
     Ok(())
+}
+
+/// Prepare `bytes` for `path` (or stdout when `path` is `-`) without making them visible.
+pub fn stage<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    mode: u32,
+    force: bool,
+) -> anyhow::Result<Staged<'a>> {
+    if path.as_os_str() == "-" {
+        return Ok(Staged::Stdout(bytes));
+    }
+    Ok(Staged::File(fsx::stage(path, bytes, mode, clobber(force))?))
+}
+
+impl Staged<'_> {
+    /// Make the output visible: rename the file into place, or print.
+    pub fn deliver(self, ctx: &Ctx) -> anyhow::Result<()> {
+        match self {
+            Staged::File(staged) => Ok(staged.commit()?),
+            Staged::Stdout(bytes) => ctx.stdout(bytes),
+        }
+    }
 }

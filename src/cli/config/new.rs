@@ -117,14 +117,16 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     if ledger.is_none() {
         return output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
     }
-    // The certificate is issued: record it while the talosconfig is written, so that the two
-    // flushes to disk overlap.
+    // Never a credential without its ledger line: the talosconfig appears only once the line is
+    // on disk. The two flushes still overlap: the talosconfig is written and flushed under a
+    // temporary name while the line is recorded. A write that would be refused is found first.
+    output::refuse_existing(&path, args.force)?;
     std::thread::scope(|s| {
         let recorded = s.spawn(record);
-        let written = output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
-        let recorded = recorded
+        let staged = output::stage(&path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
+        recorded
             .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        written.and(recorded)
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        staged?.deliver(ctx)
     })
 }

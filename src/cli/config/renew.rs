@@ -33,7 +33,7 @@ pub struct Args {
     pub issuing: issuing::Flags,
 }
 
-/// Renew, then record in the ledger.
+/// Renew: record the new certificates in the ledger, then save the talosconfig.
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     let target = global.target(ctx)?;
     let (ca, ca_pem) = args.ca.load()?;
@@ -104,20 +104,23 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
                     args.ca.describe()
                 );
             }
+            // Recorded before the talosconfig is saved: never a credential without its line.
+            let certs: Vec<(&Certificate, &str)> =
+                out.iter().map(|(n, c)| (c, n.as_str())).collect();
+            issuing::record(
+                args.issuing
+                    .ledger_path(args.ca.with_secrets.as_deref())
+                    .as_deref(),
+                &certs,
+                ca.cert(),
+                ctx.now(),
+                "config renew",
+            )?;
             Ok(out)
         },
     )?;
     for (name, _) in &renewed {
         ctx.note(&format!("renewed context {name:?}"));
     }
-    let certs: Vec<(&Certificate, &str)> = renewed.iter().map(|(n, c)| (c, n.as_str())).collect();
-    issuing::record(
-        args.issuing
-            .ledger_path(args.ca.with_secrets.as_deref())
-            .as_deref(),
-        &certs,
-        ca.cert(),
-        ctx.now(),
-        "config renew",
-    )
+    Ok(())
 }

@@ -332,28 +332,12 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
              --with-docs and --with-examples are not supported yet",
         );
     }
-    if paths.stdout {
-        let (secret_files, data): (Vec<_>, Vec<_>) = outputs
-            .into_iter()
-            .partition(|(path, _)| save_secrets && *path == secrets_path);
-        let files: Vec<(PathBuf, Zeroizing<Vec<u8>>, u32)> = secret_files
-            .into_iter()
-            .map(|(p, b)| (p, b, fsx::SECRET_MODE))
-            .collect();
-        write_files(&files, force, ctx)?;
-        for (_, bytes) in data {
-            ctx.stdout(&bytes)?;
-        }
-    } else {
-        let files: Vec<(PathBuf, Zeroizing<Vec<u8>>, u32)> = outputs
-            .into_iter()
-            .map(|(p, b)| (p, b, fsx::SECRET_MODE))
-            .collect();
-        write_files(&files, force, ctx)?;
-    }
     // The talosconfig's certificate goes into the ledger beside the bundle it came from: the
-    // given one, or the one saved beside the outputs.
-    if args.output_types.iter().any(|t| t == "talosconfig") {
+    // given one, or the one saved beside the outputs. It is recorded before any file is written.
+    let record = || -> anyhow::Result<()> {
+        if !args.output_types.iter().any(|t| t == "talosconfig") {
+            return Ok(());
+        }
         let bundle_path = args
             .with_secrets
             .clone()
@@ -371,12 +355,32 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
             ca.cert(),
             ctx.now(),
             "gen config",
-        )?;
+        )
+    };
+    if paths.stdout {
+        let (secret_files, data): (Vec<_>, Vec<_>) = outputs
+            .into_iter()
+            .partition(|(path, _)| save_secrets && *path == secrets_path);
+        let files: Vec<(PathBuf, Zeroizing<Vec<u8>>, u32)> = secret_files
+            .into_iter()
+            .map(|(p, b)| (p, b, fsx::SECRET_MODE))
+            .collect();
+        write_files(&files, force, ctx, record)?;
+        for (_, bytes) in data {
+            ctx.stdout(&bytes)?;
+        }
+    } else {
+        let files: Vec<(PathBuf, Zeroizing<Vec<u8>>, u32)> = outputs
+            .into_iter()
+            .map(|(p, b)| (p, b, fsx::SECRET_MODE))
+            .collect();
+        write_files(&files, force, ctx, record)?;
     }
     Ok(())
 }
 
-/// Create parent directories (`mkdir -p`, 0777 before umask), write every file or none, then
+/// Create parent directories (`mkdir -p`, 0777 before umask), refuse to clobber before anything
+/// else, `record` the issued certificate in the ledger, write every file or none, then
 /// print talosctl's progress lines. Talos prints `generating PKI and tokens` before generating;
 /// talmint prints it once everything is generated and written, so that a failure is always
 /// exactly one line.
@@ -384,6 +388,7 @@ fn write_files(
     files: &[(PathBuf, Zeroizing<Vec<u8>>, u32)],
     force: bool,
     ctx: &Ctx,
+    record: impl FnOnce() -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     for (path, _, _) in files {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
@@ -393,6 +398,10 @@ fn write_files(
             }
         }
     }
+    for (path, _, _) in files {
+        fsx::refuse_existing(path, output::clobber(force))?;
+    }
+    record()?;
     fsx::write_all(files, output::clobber(force))?;
     ctx.note("generating PKI and tokens");
     for (path, _, _) in files {

@@ -67,23 +67,25 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     )?;
     let issued = ca.issue_from_csr(&csr, &args.issuing.window(ctx.now(), ttl))?;
     let out = PathBuf::from(format!("{}.crt", args.name));
-    output::write(
-        ctx,
-        &out,
-        issued.cert_pem.as_bytes(),
-        fsx::SECRET_MODE,
-        force,
-    )?;
     let label = if args.issuing.label.is_empty() {
         args.name.as_str()
     } else {
         args.issuing.label.as_str()
     };
+    // Recorded before it is written (a write that would be refused is found first).
+    fsx::refuse_existing(&out, output::clobber(force))?;
     issuing::record(
         args.issuing.ledger_path(None).as_deref(),
         &[(&issued.cert, label)],
         ca.cert(),
         ctx.now(),
         "gen crt",
+    )?;
+    output::write(
+        ctx,
+        &out,
+        issued.cert_pem.as_bytes(),
+        fsx::SECRET_MODE,
+        force,
     )
 }
