@@ -83,6 +83,7 @@ fn main() {
                 progress: &|_| {},
                 output: None,
                 ledger: None,
+                spare_keys: None,
             },
         )
         .unwrap();

@@ -13,7 +13,8 @@
 //! ```
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use serde::Deserialize;
 use zeroize::Zeroizing;
@@ -21,7 +22,7 @@ use zeroize::Zeroizing;
 use crate::authz;
 use crate::fsx;
 use crate::ledger;
-use crate::pki::{CaKeyPair, PkiError, Ttl, Window};
+use crate::pki::{CaKeyPair, KeyAlgorithm, PkiError, PrivateKey, Ttl, Window};
 use crate::policy::{Policy, Request};
 use crate::roles::RoleSet;
 use crate::talosconfig::credential::{self, Target};
@@ -258,6 +259,56 @@ pub struct Issuing<'a, W> {
     /// [`issue_all`] returns, so before any file of the batch becomes visible: a credential is
     /// never delivered unrecorded.
     pub ledger: Option<(&'a std::path::Path, &'a ledger::Stamp)>,
+    /// Keys made ahead (see [`SpareKeys`]), used before any new one is made.
+    pub spare_keys: Option<&'a SpareKeys>,
+}
+
+/// Keys made ahead of use on a spare core, while the roster is still being read (one core
+/// parses, the other would idle): each is handed out once, and those left over are wiped when
+/// dropped.
+#[derive(Default)]
+pub struct SpareKeys(Mutex<Vec<PrivateKey>>);
+
+impl SpareKeys {
+    /// Make keys of `alg`, public halves derived, until `stop` is set or `at_most` are made. None
+    /// for RSA: one RSA-4096 key takes far longer than reading any roster.
+    ///
+    /// # Errors
+    /// [`PkiError::Crypto`] if the random source fails.
+    pub fn make_until(
+        alg: KeyAlgorithm,
+        stop: &AtomicBool,
+        at_most: usize,
+    ) -> Result<Self, PkiError> {
+        let mut keys = Vec::new();
+        while alg != KeyAlgorithm::Rsa && keys.len() < at_most && !stop.load(Ordering::Relaxed) {
+            let key = PrivateKey::generate(alg)?;
+            key.prepare()?;
+            keys.push(key);
+        }
+        Ok(SpareKeys(Mutex::new(keys)))
+    }
+
+    /// One key, while any is left.
+    pub fn take(&self) -> Option<PrivateKey> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop()
+    }
+
+    /// How many are left.
+    pub fn len(&self) -> usize {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+
+    /// Whether none is left.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Issue every entry as `how` says.
@@ -277,6 +328,7 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
         progress,
         output,
         ledger,
+        spare_keys,
     } = *how;
     // Check every window and target first so that a failure is found before any work.
     for e in entries {
@@ -339,7 +391,10 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
                         let mut files = Vec::with_capacity(part.len());
                         let mut lines = Vec::new();
                         for (i, e) in part.iter().enumerate() {
-                            let issued = ca.issue_client_in(&e.roles, &window(e.ttl))?;
+                            let issued = match spare_keys.and_then(SpareKeys::take) {
+                                Some(key) => ca.issue_client_with(&e.roles, &window(e.ttl), key)?,
+                                None => ca.issue_client_in(&e.roles, &window(e.ttl))?,
+                            };
                             let mut yaml = credential::single_yaml(ca_pem, &issued, &e.target)?;
                             if output.is_some() {
                                 files.push((file_name(e), yaml));
@@ -453,6 +508,82 @@ mod tests {
             err.problems[2],
             "entries[2] (c): give roles or for, not both"
         );
+    }
+
+    fn ca(alg: KeyAlgorithm) -> CaKeyPair {
+        CaKeyPair::generate(
+            &crate::pki::Profile::ca("talos"),
+            alg,
+            time::OffsetDateTime::now_utc(),
+            Ttl::from_hours(87600),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn spare_keys_are_used_once_each_then_fresh_ones_are_made() {
+        let ca = ca(KeyAlgorithm::Ed25519);
+        let text = "entries:\n  - name: a\n    roles: [os:reader]\n  - name: b\n    roles: [os:reader]\n  - name: c\n    roles: [os:reader]\n";
+        let entries = parse(text, "r", &defaults(), None).unwrap();
+        let spare = SpareKeys::make_until(ca.key_algorithm(), &AtomicBool::new(false), 2).unwrap();
+        assert_eq!(spare.len(), 2, "stops at the bound");
+        let spare_spki: Vec<Vec<u8>> = {
+            let keys = spare.0.lock().unwrap();
+            keys.iter().map(|k| k.public_key_der().unwrap()).collect()
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let issued = issue_all(
+            &entries,
+            &Issuing {
+                ca: &ca,
+                ca_pem: ca.cert_pem().as_bytes(),
+                window: |ttl| Window::new(now, ttl),
+                threads: 2,
+                progress: &|_| {},
+                output: None,
+                ledger: None,
+                spare_keys: Some(&spare),
+            },
+        )
+        .unwrap();
+        assert!(spare.is_empty(), "every spare key handed out");
+        let used: Vec<Vec<u8>> = issued
+            .iter()
+            .map(|i| {
+                let config = crate::talosconfig::Config::parse(&i.yaml).unwrap();
+                let context = config.get(&config.context).unwrap();
+                let b64 = base64::engine::general_purpose::STANDARD;
+                let pem = base64::Engine::decode(&b64, &context.crt).unwrap();
+                crate::pki::Certificate::from_pem(&pem).unwrap().spki_der
+            })
+            .collect();
+        let distinct: HashSet<&Vec<u8>> = used.iter().collect();
+        assert_eq!(distinct.len(), 3, "no key used twice");
+        for k in &spare_spki {
+            assert!(used.contains(k), "a spare key went unused");
+        }
+    }
+
+    #[test]
+    fn no_spare_keys_for_rsa_or_once_stopped() {
+        let stop = AtomicBool::new(true);
+        let made = SpareKeys::make_until(KeyAlgorithm::Ed25519, &stop, 10).unwrap();
+        assert!(made.is_empty());
+        let made = SpareKeys::make_until(KeyAlgorithm::Rsa, &AtomicBool::new(false), 10).unwrap();
+        assert!(made.is_empty());
+    }
+
+    #[test]
+    fn a_key_of_another_family_is_refused() {
+        let ca = ca(KeyAlgorithm::Ed25519);
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        let roles: RoleSet = "os:reader".parse().unwrap();
+        let err = ca
+            .issue_client_with(&roles, &Window::new(now, Ttl::from_hours(1)), key)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("not of the CA's family"), "{err}");
     }
 
     #[test]

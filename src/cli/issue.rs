@@ -3,11 +3,12 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::Context as _;
 use talmint::pki::Ttl;
-use talmint::roster::{self, Defaults};
+use talmint::roster::{self, Defaults, SpareKeys};
 use talmint::{fsx, ledger};
 
 use super::{issuing, output, Ctx};
@@ -57,12 +58,28 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         cluster: args.cluster.clone(),
         allow_unknown_roles: args.allow_unknown_roles,
     };
-    let entries = roster::parse(
-        &text,
-        &args.roster.display().to_string(),
-        &defaults,
-        policy.as_ref(),
-    )?;
+    // While this core parses the roster, another loads the CA and makes keys ahead. A roster
+    // entry takes more than 16 bytes, so that bounds the keys worth making.
+    let stop = AtomicBool::new(false);
+    let (entries, loaded) = std::thread::scope(|s| {
+        let spare = s.spawn(|| -> anyhow::Result<_> {
+            let (ca, ca_pem) = args.ca.load()?;
+            let keys = SpareKeys::make_until(ca.key_algorithm(), &stop, text.len() / 16 + 1)?;
+            Ok((ca, ca_pem, keys))
+        });
+        let entries = roster::parse(
+            &text,
+            &args.roster.display().to_string(),
+            &defaults,
+            policy.as_ref(),
+        );
+        stop.store(true, Ordering::Relaxed);
+        let loaded = spare
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (entries, loaded)
+    });
+    let entries = entries?;
     for e in entries.iter().filter(|e| !e.for_calls.is_empty()) {
         ctx.note(&format!(
             "{}: roles for {}: {}",
@@ -71,7 +88,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             e.roles
         ));
     }
-    let (ca, ca_pem) = args.ca.load()?;
+    let (ca, ca_pem, spare_keys) = loaded?;
     // One signing thread per core; one more thread creates the files.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let total = entries.len();
@@ -95,6 +112,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             progress: &progress,
             output: Some(&batch),
             ledger: ledger_path.as_deref().map(|path| (path, &stamp)),
+            spare_keys: Some(&spare_keys),
         },
     )
     .with_context(|| format!("issuing from {}", args.ca.describe()))?;

@@ -281,7 +281,37 @@ impl CaKeyPair {
     /// [`PkiError::CaNotValid`], [`PkiError::TtlBeyondCa`], crypto or encoding failures.
     pub fn issue_in(&self, profile: &Profile, window: &Window) -> Result<IssuedCert, PkiError> {
         self.check_window(window)?;
-        let key = PrivateKey::generate(self.key.algorithm())?;
+        self.sign_for(profile, window, PrivateKey::generate(self.key.algorithm())?)
+    }
+
+    /// [`Self::issue_in`] for a key made beforehand, of [`Self::key_algorithm`].
+    ///
+    /// # Errors
+    /// As [`Self::issue_in`]; [`PkiError::Crypto`] for a key of another family.
+    pub fn issue_in_with(
+        &self,
+        profile: &Profile,
+        window: &Window,
+        key: PrivateKey,
+    ) -> Result<IssuedCert, PkiError> {
+        self.check_window(window)?;
+        if key.algorithm() != self.key.algorithm() {
+            return Err(PkiError::Crypto("the key is not of the CA's family".into()));
+        }
+        self.sign_for(profile, window, key)
+    }
+
+    /// The family of the keys this CA issues for (its own).
+    pub fn key_algorithm(&self) -> crate::pki::KeyAlgorithm {
+        self.key.algorithm()
+    }
+
+    fn sign_for(
+        &self,
+        profile: &Profile,
+        window: &Window,
+        key: PrivateKey,
+    ) -> Result<IssuedCert, PkiError> {
         let spki = key.public_key_der()?;
         let der = build(profile, &spki, Signer::Ca(self), window)?;
         let cert = Certificate::from_der(&der)?;
@@ -318,6 +348,22 @@ impl CaKeyPair {
             roles: roles.clone(),
         };
         self.issue_in(&profile, window)
+    }
+
+    /// [`Self::issue_client_in`] for a key made beforehand (see [`Self::issue_in_with`]).
+    ///
+    /// # Errors
+    /// As [`Self::issue_in_with`].
+    pub fn issue_client_with(
+        &self,
+        roles: &crate::roles::RoleSet,
+        window: &Window,
+        key: PrivateKey,
+    ) -> Result<IssuedCert, PkiError> {
+        let profile = Profile::ApiClient {
+            roles: roles.clone(),
+        };
+        self.issue_in_with(&profile, window, key)
     }
 
     /// Issue a Talos API client certificate with `roles`, valid from `now` for `ttl`.

@@ -194,6 +194,15 @@ impl PrivateKey {
         self.alg
     }
 
+    /// Derive the public half now (the costly part of making an Ed25519 or P-256 key), for keys
+    /// made ahead of use on a spare core.
+    ///
+    /// # Errors
+    /// [`PkiError::Crypto`] (internal).
+    pub fn prepare(&self) -> Result<(), PkiError> {
+        self.signer().map(|_| ())
+    }
+
     /// Ed25519 seed / SEC1 DER / PKCS#1 DER. Callers must not let it escape into logs or errors.
     pub fn secret_raw(&self) -> &[u8] {
         &self.der
