@@ -1,9 +1,18 @@
 //! Roster throughput against the in-process floor (issue 5).
 //!
-//! `cargo bench --bench roster` (env `ROSTER_N`, default 10000; `ROSTER_RUNS`, default 5):
+//! `cargo bench --bench roster` (env `ROSTER_N`, default 10000; `ROSTER_RUNS`, default 5;
+//! `ROSTER_DIR` to keep the files written there instead of removing them):
 //! 1. floor: key + client certificate + PEM in process, on every core, no files;
-//! 2. roster: the real `talmint issue --roster` command writing N talosconfigs (release binary).
-//!    Reports medians in certificates per second and the ratio roster/floor.
+//! 2. the roster pipeline in process (talosconfig YAML per entry), no files;
+//! 3. roster: the real `talmint issue --roster` command writing N talosconfigs and the ledger
+//!    (release binary).
+//!
+//! The three take turns within each run. Reports medians in certificates per second, and the
+//! ratio roster/floor (of the medians, and per run).
+//!
+//! On ext4 without a journal, creating files soon after thousands were deleted is several times
+//! slower (the inode allocator skips recently freed inodes, one lookup each): leave a few minutes
+//! after deleting many files (a previous run's, the test suite's) before running it.
 
 use std::process::Command;
 use std::time::Instant;
@@ -28,16 +37,49 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(5);
     let now = time::OffsetDateTime::now_utc();
-    let dir = tempfile::tempdir().unwrap();
+    // ROSTER_DIR keeps the outputs (in a new directory inside it per invocation); by default
+    // they go to a temporary directory removed at the end.
+    let temp = tempfile::tempdir().unwrap();
+    let dir = match std::env::var_os("ROSTER_DIR") {
+        Some(d) => {
+            std::fs::create_dir_all(&d).unwrap();
+            tempfile::Builder::new()
+                .prefix("roster-")
+                .tempdir_in(d)
+                .unwrap()
+                .keep()
+        }
+        None => temp.path().to_path_buf(),
+    };
     let bundle = SecretsBundle::generate(VersionContract::CURRENT, now).unwrap();
     #[allow(clippy::disallowed_methods)]
-    std::fs::write(dir.path().join("secrets.yaml"), bundle.to_yaml().as_bytes()).unwrap();
+    std::fs::write(dir.join("secrets.yaml"), bundle.to_yaml().as_bytes()).unwrap();
     let ca = bundle.os_ca().unwrap();
     let roles: RoleSet = "os:reader".parse().unwrap();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
 
-    let mut floor = Vec::new();
-    for _ in 0..runs {
+    // The in-process roster pipeline (talosconfig YAML per entry), no files.
+    let defaults = talmint::roster::Defaults {
+        ttl: Ttl::from_hours(8),
+        cluster: "bench".into(),
+        allow_unknown_roles: false,
+    };
+    let mut roster = String::from("entries:\n");
+    for i in 0..n {
+        roster.push_str(&format!(
+            "  - name: u{i}\n    roles: [os:reader]\n    ttl: 8h\n"
+        ));
+    }
+    let entries = talmint::roster::parse(&roster, "bench", &defaults, None).unwrap();
+    let ca_pem = ca.cert_pem().as_bytes().to_vec();
+    #[allow(clippy::disallowed_methods)]
+    std::fs::write(dir.join("team.yaml"), &roster).unwrap();
+    let bin = env!("CARGO_BIN_EXE_talmint");
+
+    // The three take turns within each run, so that all see the machine in the same state (its
+    // speed drifts); the ratio is also taken per run.
+    let (mut floor, mut in_process, mut cli, mut ratios) = (vec![], vec![], vec![], vec![]);
+    for run in 0..runs {
         let t = Instant::now();
         std::thread::scope(|s| {
             for part in 0..threads {
@@ -54,24 +96,7 @@ fn main() {
             }
         });
         floor.push(n as f64 / t.elapsed().as_secs_f64());
-    }
 
-    // The roster's own pipeline in process (talosconfig YAML per entry), no files.
-    let mut in_process = Vec::new();
-    let defaults = talmint::roster::Defaults {
-        ttl: Ttl::from_hours(8),
-        cluster: "bench".into(),
-        allow_unknown_roles: false,
-    };
-    let mut roster_text = String::from("entries:\n");
-    for i in 0..n {
-        roster_text.push_str(&format!(
-            "  - name: u{i}\n    roles: [os:reader]\n    ttl: 8h\n"
-        ));
-    }
-    let entries = talmint::roster::parse(&roster_text, "bench", &defaults, None).unwrap();
-    let ca_pem = ca.cert_pem().as_bytes().to_vec();
-    for _ in 0..runs {
         let t = Instant::now();
         let out = talmint::roster::issue_all(
             &entries,
@@ -89,23 +114,11 @@ fn main() {
         .unwrap();
         std::hint::black_box(out.len());
         in_process.push(n as f64 / t.elapsed().as_secs_f64());
-    }
 
-    let mut roster = String::from("entries:\n");
-    for i in 0..n {
-        roster.push_str(&format!(
-            "  - name: u{i}\n    roles: [os:reader]\n    ttl: 8h\n"
-        ));
-    }
-    #[allow(clippy::disallowed_methods)]
-    std::fs::write(dir.path().join("team.yaml"), roster).unwrap();
-    let bin = env!("CARGO_BIN_EXE_talmint");
-    let mut cli = Vec::new();
-    for run in 0..runs {
         let out = format!("out{run}");
         let t = Instant::now();
         let status = Command::new(bin)
-            .current_dir(dir.path())
+            .current_dir(&dir)
             .args([
                 "issue",
                 "--roster",
@@ -121,11 +134,21 @@ fn main() {
             .unwrap();
         assert!(status.success());
         cli.push(n as f64 / t.elapsed().as_secs_f64());
+        ratios.push(cli[run] / floor[run]);
     }
     let (f, c, p) = (median(floor), median(cli), median(in_process));
     println!("roster bench: n={n} runs={runs} threads={threads}");
     println!("floor (key+cert+PEM in process): {f:.0} certs/s (median)");
     println!("roster pipeline in process (talosconfig YAML, no files): {p:.0} certs/s (median)");
     println!("talmint issue --roster (files, fsync, ledger): {c:.0} certs/s (median)");
-    println!("ratio: {:.0}%", 100.0 * c / f);
+    println!(
+        "ratio: {:.0}% of the median floor; per run {} (median {:.0}%)",
+        100.0 * c / f,
+        ratios
+            .iter()
+            .map(|r| format!("{:.0}%", 100.0 * r))
+            .collect::<Vec<_>>()
+            .join(" "),
+        100.0 * median(ratios.clone())
+    );
 }
