@@ -56,7 +56,7 @@ pub struct RosterError {
 pub struct Issued {
     /// The entry's name.
     pub name: String,
-    /// The talosconfig YAML (holds the key); empty once written to a batch.
+    /// The talosconfig YAML (holds the key).
     pub yaml: Zeroizing<String>,
 }
 
@@ -140,26 +140,21 @@ pub fn parse(
     let mut seen = HashSet::new();
     for (i, e) in raw.entries.into_iter().enumerate() {
         let name = e.name.unwrap_or_default();
-        let at = format!(
-            "entries[{i}] ({})",
-            if name.is_empty() { "no name" } else { &name }
-        );
-        let before = problems.len();
+        // This entry's problems, each later prefixed with where it is.
+        let mut mine = Vec::new();
         if !safe_file_stem(&name) {
-            problems.push(format!(
-                "{at}: name must be a plain file name (letters, digits, - _ . @ +)"
-            ));
+            mine.push("name must be a plain file name (letters, digits, - _ . @ +)".to_string());
         } else if !seen.insert(name.clone()) {
-            problems.push(format!("{at}: duplicate name"));
+            mine.push("duplicate name".to_string());
         }
         let mut for_calls = Vec::new();
         let roles = match (e.roles, e.for_calls) {
             (Some(_), Some(_)) => {
-                problems.push(format!("{at}: give roles or for, not both"));
+                mine.push("give roles or for, not both".to_string());
                 None
             }
             (None, None) => {
-                problems.push(format!("{at}: roles are required"));
+                mine.push("roles are required".to_string());
                 None
             }
             (None, Some(calls)) => match authz::roles_for(&calls.join(",")) {
@@ -172,7 +167,7 @@ pub fn parse(
                     Some(chosen.roles)
                 }
                 Err(err) => {
-                    problems.push(format!("{at}: for: {err}"));
+                    mine.push(format!("for: {err}"));
                     None
                 }
             },
@@ -182,7 +177,7 @@ pub fn parse(
             ) {
                 Ok(set) => Some(set),
                 Err(err) => {
-                    problems.push(format!("{at}: {err}"));
+                    mine.push(err.to_string());
                     None
                 }
             },
@@ -192,7 +187,7 @@ pub fn parse(
             Some(t) => match t.parse::<Ttl>() {
                 Ok(t) => Some(t),
                 Err(err) => {
-                    problems.push(format!("{at}: {err}"));
+                    mine.push(err.to_string());
                     None
                 }
             },
@@ -208,11 +203,16 @@ pub fn parse(
                     nodes: &nodes,
                 };
                 if let Err(err) = p.check(&req) {
-                    problems.push(format!("{at}: {err}"));
+                    mine.push(err.to_string());
                 }
             }
         }
-        if problems.len() > before {
+        if !mine.is_empty() {
+            let at = format!(
+                "entries[{i}] ({})",
+                if name.is_empty() { "no name" } else { &name }
+            );
+            problems.extend(mine.into_iter().map(|p| format!("{at}: {p}")));
             continue;
         }
         if let (Some(roles), Some(ttl)) = (roles, ttl) {
@@ -252,7 +252,7 @@ pub struct Issuing<'a, W> {
     /// Called with the running count.
     pub progress: &'a (dyn Fn(usize) + Sync),
     /// Where each talosconfig is written as [`file_name`] (mode 0600), to be made visible with
-    /// [`fsx::Batch::commit`]; `None` keeps them in [`Issued::yaml`].
+    /// [`fsx::Batch::commit`]; `None` returns them as [`Issued`].
     pub output: Option<&'a fsx::Batch>,
     /// When given, the ledger that records each certificate (labelled with the entry's name) as
     /// it is issued, and the stamp for its lines. It is flushed to disk before
@@ -311,7 +311,8 @@ impl SpareKeys {
     }
 }
 
-/// Issue every entry as `how` says.
+/// Issue every entry as `how` says: the talosconfigs in entry order, or none when they go to
+/// [`Issuing::output`].
 ///
 /// # Errors
 /// The first [`PkiError`] (e.g. a TTL past the CA's expiry) or write error; nothing is returned
@@ -395,21 +396,21 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
                                 Some(key) => ca.issue_client_with(&e.roles, &window(e.ttl), key)?,
                                 None => ca.issue_client_in(&e.roles, &window(e.ttl))?,
                             };
-                            let mut yaml = credential::single_yaml(ca_pem, &issued, &e.target)?;
-                            if output.is_some() {
-                                files.push((file_name(e), yaml));
-                                yaml = Zeroizing::new(String::new());
-                            }
+                            let yaml = credential::single_yaml(ca_pem, &issued, &e.target)?;
                             if let Some((_, stamp)) = ledger {
                                 lines.extend(stamp.line(&issued.cert, &e.name));
                             }
-                            mine.push((
-                                start + i,
-                                Issued {
-                                    name: e.name.clone(),
-                                    yaml,
-                                },
-                            ));
+                            if output.is_some() {
+                                files.push((file_name(e), yaml));
+                            } else {
+                                mine.push((
+                                    start + i,
+                                    Issued {
+                                        name: e.name.clone(),
+                                        yaml,
+                                    },
+                                ));
+                            }
                         }
                         // A closed channel means the writer failed: its error is reported.
                         if writer_running && to_writer.send((files, lines)).is_err() {
