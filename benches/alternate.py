@@ -18,7 +18,9 @@ import time
 
 
 def main():
-    runs, old, new, args = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+    runs, args = int(sys.argv[1]), sys.argv[4:]
+    # The runs happen in a scratch directory: resolve the builds' paths first.
+    old, new = (os.path.abspath(p) for p in sys.argv[2:4])
     work = tempfile.mkdtemp(prefix="talmint-alternate-")
     os.chdir(work)
     subprocess.run([new, "gen", "secrets", "-o", "secrets.yaml"], check=True)
