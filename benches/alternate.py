@@ -7,7 +7,9 @@ Runs `OLD ARGS` and `NEW ARGS` alternately RUNS times each in a scratch director
 secrets bundle (made by NEW) and prints each build's median wall time, from spawn to exit, with
 a bare `/bin/true` spawn for scale. An argument `t.talosconfig` is removed before every run, so
 `config new t.talosconfig --with-secrets secrets.yaml` issues again beside an existing ledger.
-Alternating keeps both builds in the same state of a machine whose speed drifts.
+Alternating keeps both builds in the same state of a machine whose speed drifts. Copy each build
+aside and run `sync` first: a binary cargo has just written ran 0.26-0.33 ms slower per run here
+until the disk had it.
 """
 import os
 import statistics

@@ -30,14 +30,6 @@ pub enum Staged<'a> {
     Stdout(&'a [u8]),
 }
 
-/// Refuse early when `path` exists and `--force` was not given (nothing to check for stdout).
-pub fn refuse_existing(path: &Path, force: bool) -> anyhow::Result<()> {
-    if path.as_os_str() != "-" {
-        fsx::refuse_existing(path, clobber(force))?;
-    }
-    Ok(())
-}
-
 /// Prepare `bytes` for `path` (or stdout when `path` is `-`) without making them visible.
 pub fn stage<'a>(
     path: &Path,

@@ -118,9 +118,8 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
         return output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
     }
     // Never a credential without its ledger line: the talosconfig appears only once the line is
-    // on disk. The two flushes still overlap: the talosconfig is written and flushed under a
-    // temporary name while the line is recorded. A write that would be refused is found first.
-    output::refuse_existing(&path, args.force)?;
+    // on disk (an existing file was refused above). The two flushes still overlap: the
+    // talosconfig is written and flushed under a temporary name while the line is recorded.
     std::thread::scope(|s| {
         let recorded = s.spawn(record);
         let staged = output::stage(&path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
