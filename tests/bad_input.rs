@@ -144,7 +144,7 @@ const CASES: &[Case] = &[
         name: "bundle file does not exist",
         setup: |_| {},
         args: &["config", "new", "--with-secrets", "missing.yaml"],
-        expect: &["missing.yaml", "No such file"],
+        expect: &["missing.yaml: cannot read the file: No such file or directory (os error 2)"],
         code: 1,
     },
     Case {

@@ -104,6 +104,9 @@ pub struct KeyOnly {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BundleError {
+    /// The file could not be read (missing, unreadable); the OS's reason.
+    #[error("cannot read the file: {0}")]
+    Read(String),
     /// Not YAML, or not shaped like a bundle.
     #[error("not a secrets bundle: {0}: expected the YAML that `talmint gen secrets` writes")]
     Parse(String),
@@ -398,7 +401,7 @@ impl SecretsBundle {
 fn read_text(path: &std::path::Path) -> Result<Zeroizing<String>, BundleError> {
     let text = std::fs::read_to_string(path)
         .map(Zeroizing::new)
-        .map_err(|e| BundleError::Parse(e.to_string()))?;
+        .map_err(|e| BundleError::Read(e.to_string()))?;
     if text.trim().is_empty() {
         return Err(BundleError::Parse("the file is empty".into()));
     }
