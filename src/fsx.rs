@@ -559,17 +559,6 @@ impl Appending {
     }
 }
 
-/// Append one record (one or more whole lines) to `path` with a single write under
-/// [`Appending`]'s lock, creating it with `mode` when missing, and flush it to disk.
-///
-/// # Errors
-/// I/O errors.
-pub fn append_line(path: &Path, line: &[u8], mode: u32) -> Result<(), WriteError> {
-    let mut file = Appending::open(path, mode)?;
-    file.write(line)?;
-    file.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

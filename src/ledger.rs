@@ -132,20 +132,24 @@ pub struct Appender {
     path: String,
 }
 
+/// Map an append failure to [`LedgerError::Write`] for the ledger at `path`.
+fn write_error(path: &str) -> impl FnOnce(fsx::WriteError) -> LedgerError + '_ {
+    move |source| LedgerError::Write {
+        path: path.to_string(),
+        source,
+    }
+}
+
 impl Appender {
     /// Open (mode 0600 when created) and lock the ledger at `path`.
     ///
     /// # Errors
     /// [`LedgerError::Write`].
     pub fn open(path: &Path) -> Result<Self, LedgerError> {
-        let err = |source| LedgerError::Write {
-            path: path.display().to_string(),
-            source,
-        };
-        Ok(Appender {
-            file: fsx::Appending::open(path, fsx::SECRET_MODE).map_err(err)?,
-            path: path.display().to_string(),
-        })
+        let path = path.display().to_string();
+        let file =
+            fsx::Appending::open(Path::new(&path), fsx::SECRET_MODE).map_err(write_error(&path))?;
+        Ok(Appender { file, path })
     }
 
     /// Append lines made by [`Stamp::line`].
@@ -153,11 +157,7 @@ impl Appender {
     /// # Errors
     /// [`LedgerError::Write`].
     pub fn write(&mut self, lines: &[u8]) -> Result<(), LedgerError> {
-        let path = &self.path;
-        self.file.write(lines).map_err(|source| LedgerError::Write {
-            path: path.clone(),
-            source,
-        })
+        self.file.write(lines).map_err(write_error(&self.path))
     }
 
     /// Flush the appended lines to disk and release the lock.
@@ -165,14 +165,12 @@ impl Appender {
     /// # Errors
     /// [`LedgerError::Write`].
     pub fn finish(self) -> Result<(), LedgerError> {
-        let path = self.path;
-        self.file
-            .finish()
-            .map_err(|source| LedgerError::Write { path, source })
+        self.file.finish().map_err(write_error(&self.path))
     }
 }
 
-/// Append ledger lines (each from [`Stamp::line`]) in one locked write (mode 0600 when created).
+/// Append ledger lines (each from [`Stamp::line`]) in one locked write (mode 0600 when created)
+/// and flush them to disk.
 ///
 /// # Errors
 /// [`LedgerError::Write`].
@@ -180,10 +178,9 @@ pub fn append_lines(path: &Path, lines: &[u8]) -> Result<(), LedgerError> {
     if lines.is_empty() {
         return Ok(());
     }
-    fsx::append_line(path, lines, fsx::SECRET_MODE).map_err(|source| LedgerError::Write {
-        path: path.display().to_string(),
-        source,
-    })
+    let mut ledger = Appender::open(path)?;
+    ledger.write(lines)?;
+    ledger.finish()
 }
 
 /// Record certificates issued together (each with its label) in one locked write.
