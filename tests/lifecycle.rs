@@ -174,10 +174,15 @@ fn roster_of_1000_issues_every_credential_and_ledgers_each_once() {
         "-o",
         "out",
     ]);
+    let stderr = common::stderr(&out);
     assert!(
-        common::stderr(&out).contains("issued 1000 credentials into out"),
-        "{}",
-        common::stderr(&out)
+        stderr.contains("issued 1000 credentials into out"),
+        "{stderr}"
+    );
+    // Piped: a summary, no progress bar.
+    assert!(
+        !stderr.contains("issuing [") && !stderr.contains('\r'),
+        "{stderr}"
     );
     let ca = os_ca(&env);
     let mut fingerprints = std::collections::HashSet::new();
@@ -249,6 +254,48 @@ fn roster_of_1000_issues_every_credential_and_ledgers_each_once() {
     }
 }
 
+/// On a terminal the roster shows a progress bar, ending full. The terminal is a pseudo-terminal
+/// made by util-linux's `script` (Debian's essential `bsdutils`; `.ci/run` installs it if missing).
+#[test]
+fn roster_shows_a_progress_bar_on_a_terminal() {
+    let env = Env::new();
+    setup(&env);
+    env.write("team.yaml", roster(200));
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let command = [
+        env!("CARGO_BIN_EXE_talmint"),
+        "issue",
+        "--roster",
+        "team.yaml",
+        "--with-secrets",
+        "secrets.yaml",
+        "-o",
+        "out",
+    ]
+    .map(quote)
+    .join(" ");
+    let mut script = std::process::Command::new("script");
+    script.current_dir(env.dir.path()).env_clear();
+    for (k, v) in &env.vars {
+        script.env(k, v);
+    }
+    let out = match script.args(["-qec", &command, "/dev/null"]).output() {
+        Ok(out) => out,
+        Err(e) => {
+            panic!("cannot run util-linux `script` to make a terminal ({e}): install bsdutils")
+        }
+    };
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    let full = format!("\rissuing [{}] 200/200", "#".repeat(30));
+    assert!(shown.contains(&full), "no full progress bar in {shown:?}");
+    assert!(shown.contains("issuing ["), "{shown:?}");
+    assert!(
+        shown.contains("issued 200 credentials into out"),
+        "{shown:?}"
+    );
+    assert!(env.path("out/user-199.talosconfig").exists());
+}
 #[test]
 fn roster_with_one_bad_entry_writes_nothing_and_lists_every_problem() {
     let env = Env::new();

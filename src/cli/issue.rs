@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -92,17 +92,19 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     // One signing thread per core; one more thread creates the files.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let total = entries.len();
+    // On a terminal, a progress bar redrawn when the percentage changes; nothing when piped.
     let tty = std::io::stderr().is_terminal();
-    let step = (total / 100).max(1);
+    let shown = AtomicUsize::new(usize::MAX);
     let progress = |n: usize| {
-        if tty && (n.is_multiple_of(step) || n == total) {
-            eprint!("\rissuing {n}/{total}");
+        let percent = n * 100 / total.max(1);
+        if tty && shown.swap(percent, Ordering::Relaxed) != percent {
+            eprint!("\r{}", progress_bar(n, total));
         }
     };
     let batch = fsx::Batch::new(&args.output, 0o700, output::clobber(args.force))?;
     let ledger_path = args.issuing.ledger_path(args.ca.with_secrets.as_deref());
     let stamp = ledger::Stamp::new(ca.cert(), ctx.now(), "issue");
-    roster::issue_all(
+    let issued = roster::issue_all(
         &entries,
         &roster::Issuing {
             ca: &ca,
@@ -114,11 +116,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             ledger: ledger_path.as_deref().map(|path| (path, &stamp)),
             spare_keys: Some(&spare_keys),
         },
-    )
-    .with_context(|| format!("issuing from {}", args.ca.describe()))?;
+    );
     if tty {
-        eprintln!();
+        // End the bar's line before anything else is said; the threads report out of order, so
+        // a finished run ends on the full bar.
+        match issued {
+            Ok(_) => eprintln!("\r{}", progress_bar(total, total)),
+            Err(_) => eprintln!(),
+        }
     }
+    issued.with_context(|| format!("issuing from {}", args.ca.describe()))?;
     // Every certificate is in the ledger (on disk) by now: deliver them all.
     batch.commit()?;
     let secs = started.elapsed().as_secs_f64();
@@ -128,4 +135,15 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         total as f64 / secs.max(1e-9)
     ));
     Ok(())
+}
+
+/// `issuing [###########-------------------] 3700/10000`.
+fn progress_bar(done: usize, total: usize) -> String {
+    const WIDTH: usize = 30;
+    let filled = WIDTH * done / total.max(1);
+    format!(
+        "issuing [{}{}] {done}/{total}",
+        "#".repeat(filled),
+        "-".repeat(WIDTH - filled)
+    )
 }
