@@ -143,6 +143,17 @@ fn config_new_to_stdout_writes_only_the_ledger() {
     assert!(new[0].ends_with("talmint-ledger.jsonl"));
 }
 
+/// `talmint issue` of the roster `team.yaml` into `out/`.
+const ISSUE_TEAM: &[&str] = &[
+    "issue",
+    "--roster",
+    "team.yaml",
+    "--with-secrets",
+    "secrets.yaml",
+    "-o",
+    "out",
+];
+
 fn roster(n: usize) -> String {
     let roles = [
         "os:reader",
@@ -165,15 +176,7 @@ fn roster_of_1000_issues_every_credential_and_ledgers_each_once() {
     let env = Env::new();
     setup(&env);
     env.write("team.yaml", roster(1000));
-    let out = env.ok(&[
-        "issue",
-        "--roster",
-        "team.yaml",
-        "--with-secrets",
-        "secrets.yaml",
-        "-o",
-        "out",
-    ]);
+    let out = env.ok(ISSUE_TEAM);
     let stderr = common::stderr(&out);
     assert!(
         stderr.contains("issued 1000 credentials into out"),
@@ -262,18 +265,11 @@ fn roster_shows_a_progress_bar_on_a_terminal() {
     setup(&env);
     env.write("team.yaml", roster(200));
     let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
-    let command = [
-        env!("CARGO_BIN_EXE_talmint"),
-        "issue",
-        "--roster",
-        "team.yaml",
-        "--with-secrets",
-        "secrets.yaml",
-        "-o",
-        "out",
-    ]
-    .map(quote)
-    .join(" ");
+    let command = std::iter::once(env!("CARGO_BIN_EXE_talmint"))
+        .chain(ISSUE_TEAM.iter().copied())
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut script = std::process::Command::new("script");
     script.current_dir(env.dir.path()).env_clear();
     for (k, v) in &env.vars {
@@ -304,15 +300,7 @@ fn roster_with_one_bad_entry_writes_nothing_and_lists_every_problem() {
     text.push_str("  - name: mallory\n    roles: [os:admn]\n  - name: eve\n    roles: [os:reader]\n    ttl: -1h\n");
     env.write("team.yaml", text);
     let before = env.tree_digest();
-    let out = env.run(&[
-        "issue",
-        "--roster",
-        "team.yaml",
-        "--with-secrets",
-        "secrets.yaml",
-        "-o",
-        "out",
-    ]);
+    let out = env.run(ISSUE_TEAM);
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1));
     assert!(err.contains("2 invalid entries"), "{err}");
