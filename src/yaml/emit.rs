@@ -244,7 +244,7 @@ impl Emitter {
             self.put(' ');
         }
         // Fast path (long base64 values): printable ASCII without spaces is copied as it is.
-        if value.bytes().all(|b| b.is_ascii_graphic()) {
+        if scalar::all_bytes(value, |b| b.is_ascii_graphic()) {
             self.reserve(value.len());
             self.out.push_str(value);
             self.column += value.len();
