@@ -140,7 +140,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
 /// `issuing [###########-------------------] 3700/10000`.
 fn progress_bar(done: usize, total: usize) -> String {
     const WIDTH: usize = 30;
-    let filled = WIDTH * done / total.max(1);
+    // An empty roster is done at once: a full bar.
+    let filled = (WIDTH * done).checked_div(total).unwrap_or(WIDTH);
     format!(
         "issuing [{}{}] {done}/{total}",
         "#".repeat(filled),
