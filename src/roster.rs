@@ -42,14 +42,25 @@ pub struct Entry {
     pub target: Target,
 }
 
-/// Every invalid entry, listed.
+/// Why a roster was refused.
 #[derive(Debug, thiserror::Error)]
-#[error("roster {source_name}: {} invalid entr{}: {}", .problems.len(), if .problems.len() == 1 { "y" } else { "ies" }, .problems.join("; "))]
-pub struct RosterError {
-    /// The roster file.
-    pub source_name: String,
-    /// One message per problem, naming the entry.
-    pub problems: Vec<String>,
+pub enum RosterError {
+    /// The text is not a roster: not YAML, no `entries`, or a field of the wrong kind.
+    #[error("roster {source_name}: cannot read it as a roster: {reason} (expected `entries:` with a list of entries, each with a name and roles; see `talmint issue --help`)")]
+    Document {
+        /// The roster file.
+        source_name: String,
+        /// The YAML reader's message, with where.
+        reason: String,
+    },
+    /// Every invalid entry, listed.
+    #[error("roster {source_name}: {} invalid entr{}: {}", .problems.len(), if .problems.len() == 1 { "y" } else { "ies" }, .problems.join("; "))]
+    Entries {
+        /// The roster file.
+        source_name: String,
+        /// One message per problem, naming the entry.
+        problems: Vec<String>,
+    },
 }
 
 /// One issued credential.
@@ -123,18 +134,18 @@ fn safe_file_stem(name: &str) -> bool {
 /// Parse and validate a roster; every problem is collected.
 ///
 /// # Errors
-/// [`RosterError`] listing each invalid entry (by index and name) and why.
+/// [`RosterError::Document`] when the text is not a roster; [`RosterError::Entries`] listing each
+/// invalid entry (by index and name) and why.
 pub fn parse(
     text: &str,
     source: &str,
     defaults: &Defaults,
     policy: Option<&Policy>,
 ) -> Result<Vec<Entry>, RosterError> {
-    let fail = |problems: Vec<String>| RosterError {
+    let raw: RawRoster = serde_yaml::from_str(text).map_err(|e| RosterError::Document {
         source_name: source.to_string(),
-        problems,
-    };
-    let raw: RawRoster = serde_yaml::from_str(text).map_err(|e| fail(vec![e.to_string()]))?;
+        reason: e.to_string(),
+    })?;
     let mut problems = Vec::new();
     let mut entries = Vec::with_capacity(raw.entries.len());
     let mut seen = HashSet::new();
@@ -235,7 +246,10 @@ pub fn parse(
     if problems.is_empty() {
         Ok(entries)
     } else {
-        Err(fail(problems))
+        Err(RosterError::Entries {
+            source_name: source.to_string(),
+            problems,
+        })
     }
 }
 
@@ -462,7 +476,10 @@ mod tests {
     fn every_invalid_entry_is_listed() {
         let text = "entries:\n  - name: alice\n    roles: [os:reader]\n  - name: bob\n    roles: [os:admn]\n  - roles: [os:reader]\n  - name: alice\n    roles: [os:reader]\n  - name: carol\n    roles: [os:reader]\n    ttl: soon\n  - name: ../x\n    roles: [os:reader]\n";
         let err = parse(text, "team.yaml", &defaults(), None).unwrap_err();
-        assert_eq!(err.problems.len(), 5, "{err}");
+        let RosterError::Entries { problems, .. } = &err else {
+            panic!("not listed by entry: {err}");
+        };
+        assert_eq!(problems.len(), 5, "{err}");
         let msg = err.to_string();
         for needle in [
             "entries[1] (bob): unknown roles: os:admn",
@@ -486,16 +503,39 @@ mod tests {
     }
 
     #[test]
+    fn a_text_that_is_not_a_roster_is_refused_as_a_whole() {
+        for (text, reason) in [
+            ("", "missing field `entries`"),
+            ("people:\n  - name: a\n", "missing field `entries`"),
+            ("entries:\n  - name: a\n   roles: [x\n", "line 3"),
+            (
+                "entries:\n  - name: a\n    roles: os:reader\n",
+                "entries[0].roles",
+            ),
+        ] {
+            let err = parse(text, "team.yaml", &defaults(), None).unwrap_err();
+            assert!(matches!(err, RosterError::Document { .. }), "{err}");
+            let msg = err.to_string();
+            assert!(
+                msg.starts_with("roster team.yaml: cannot read it as a roster: ")
+                    && msg.contains(reason)
+                    && !msg.contains("invalid entr"),
+                "{msg}"
+            );
+        }
+    }
+
+    #[test]
     fn issue6_for_problems_are_listed_with_the_others() {
         let text = "entries:\n  - name: a\n    for: []\n  - name: b\n    for: [rebot]\n  - name: c\n    roles: [os:reader]\n    for: [dmesg]\n";
         let err = parse(text, "r", &defaults(), None).unwrap_err();
-        assert_eq!(err.problems.len(), 3, "{err}");
-        assert!(err.problems[0].starts_with("entries[0] (a): for: no methods given"));
-        assert!(err.problems[1].starts_with("entries[1] (b): for: unknown method \"rebot\""));
-        assert_eq!(
-            err.problems[2],
-            "entries[2] (c): give roles or for, not both"
-        );
+        let RosterError::Entries { problems, .. } = &err else {
+            panic!("not listed by entry: {err}");
+        };
+        assert_eq!(problems.len(), 3, "{err}");
+        assert!(problems[0].starts_with("entries[0] (a): for: no methods given"));
+        assert!(problems[1].starts_with("entries[1] (b): for: unknown method \"rebot\""));
+        assert_eq!(problems[2], "entries[2] (c): give roles or for, not both");
     }
 
     fn ca(alg: KeyAlgorithm) -> CaKeyPair {

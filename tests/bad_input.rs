@@ -464,6 +464,47 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "roster without entries",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write(
+                "team.yaml",
+                "people:\n  - name: a\n    roles: [os:reader]\n",
+            );
+        },
+        args: &[
+            "issue",
+            "--roster",
+            "team.yaml",
+            "--with-secrets",
+            "s.yaml",
+            "-o",
+            "out",
+        ],
+        expect: &[
+            "error: roster team.yaml: cannot read it as a roster: missing field `entries`",
+            "talmint issue --help",
+        ],
+        code: 1,
+    },
+    Case {
+        name: "roster file missing",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &[
+            "issue",
+            "--roster",
+            "team.yaml",
+            "--with-secrets",
+            "s.yaml",
+            "-o",
+            "out",
+        ],
+        expect: &[
+            "error: roster team.yaml: cannot read the file: No such file or directory (os error 2)",
+        ],
+        code: 1,
+    },
+    Case {
         name: "roster with an unwritable ledger",
         setup: |env| {
             secrets_and_a_directory_for_a_ledger(env);

@@ -51,7 +51,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let started = Instant::now();
     let text = std::fs::read_to_string(&args.roster)
-        .with_context(|| format!("roster {}", args.roster.display()))?;
+        .with_context(|| format!("roster {}: cannot read the file", args.roster.display()))?;
     let policy = args.issuing.load_policy()?;
     let defaults = Defaults {
         ttl: args.crt_ttl,
