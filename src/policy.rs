@@ -81,7 +81,10 @@ struct RawPolicy {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a map such as {maxTTL: 8h} (or {} for no limit)"
+)]
 struct RawRole {
     #[serde(rename = "maxTTL")]
     max_ttl: Option<String>,
@@ -133,7 +136,7 @@ impl Policy {
         let source = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| PolicyError::Parse {
             file: source.clone(),
-            reason: e.to_string(),
+            reason: format!("cannot read the file: {e}"),
         })?;
         Self::parse(&text, &source)
     }

@@ -505,6 +505,27 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "policy giving a role a bare TTL instead of maxTTL",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write("policy.yaml", "roles:\n  os:admin: 8h\n");
+        },
+        args: &["config", "new", "--with-secrets", "s.yaml", "--policy", "policy.yaml"],
+        expect: &[
+            "error: policy policy.yaml: roles.os:admin: invalid type: string \"8h\", expected a map such as {maxTTL: 8h}",
+        ],
+        code: 1,
+    },
+    Case {
+        name: "policy file missing",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["config", "new", "--with-secrets", "s.yaml", "--policy", "policy.yaml"],
+        expect: &[
+            "error: policy policy.yaml: cannot read the file: No such file or directory (os error 2)",
+        ],
+        code: 1,
+    },
+    Case {
         name: "roster with an unwritable ledger",
         setup: |env| {
             secrets_and_a_directory_for_a_ledger(env);
