@@ -73,7 +73,7 @@ pub enum PolicyError {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a policy mapping with roles")]
 struct RawPolicy {
     roles: BTreeMap<String, Option<RawRole>>,
     endpoints: Option<Vec<String>>,

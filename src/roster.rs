@@ -93,12 +93,16 @@ pub enum IssueError {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a mapping with entries")]
 struct RawRoster {
     entries: Vec<RawEntry>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an entry mapping such as {name: alice, roles: [os:reader]}"
+)]
 struct RawEntry {
     name: Option<String>,
     roles: Option<Vec<String>>,

@@ -103,3 +103,50 @@ fn errors_about_keys_name_the_problem_never_the_key() {
     assert!(err.to_string().contains("certs.os"), "{err}");
     assert!(!err.to_string().contains("!!!"));
 }
+
+/// A key pasted where the bundle expects a mapping (`os: <key>` instead of `os: {crt, key}`), or
+/// a token where `secrets:` should be: the message names the place and the kind, not the value,
+/// in the library and through both commands that read a bundle.
+#[test]
+fn a_misplaced_secret_in_a_bundle_is_not_echoed() {
+    let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(key.to_pem().unwrap().as_bytes());
+    let env = common::Env::new();
+    for (file, text, place) in [
+        ("os.yaml", format!("certs:\n    os: {b64}\n"), "certs.os"),
+        (
+            "quoted.yaml",
+            format!("certs:\n    os: \"{b64}\"\n"),
+            "certs.os",
+        ),
+        ("secrets.yaml", format!("secrets: {b64}\n"), "secrets"),
+        ("top.yaml", format!("{b64}\n"), "a secrets bundle mapping"),
+    ] {
+        let err = SecretsBundle::parse(&text).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains(place) && msg.contains("(value hidden)"),
+            "{file}: {msg}"
+        );
+        assert_clean(&format!("{err} {err:?}"), &[&key]);
+        env.write(file, &text);
+        for args in [
+            vec!["config", "new", "-o", "-", "--with-secrets", file],
+            vec![
+                "gen",
+                "config",
+                "c",
+                "https://10.5.0.2:6443",
+                "--with-secrets",
+                file,
+            ],
+        ] {
+            let out = env.run(&args);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let stderr = common::stderr(&out);
+            assert!(stderr.contains(place), "{args:?}: {stderr}");
+            assert_clean(&stderr, &[&key]);
+            assert!(common::stdout(&out).is_empty(), "{args:?}");
+        }
+    }
+}

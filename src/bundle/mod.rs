@@ -133,7 +133,10 @@ pub enum BundleError {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(
+    default,
+    expecting = "a secrets bundle mapping (cluster, secrets, trustdinfo, certs)"
+)]
 struct RawBundle {
     cluster: Option<RawCluster>,
     secrets: Option<RawSecrets>,
@@ -142,14 +145,17 @@ struct RawBundle {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping with id and secret")]
 struct RawCluster {
     id: Option<String>,
     secret: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(
+    default,
+    expecting = "a mapping of the cluster's tokens and encryption secrets"
+)]
 struct RawSecrets {
     bootstraptoken: Option<String>,
     aescbcencryptionsecret: Option<String>,
@@ -157,13 +163,16 @@ struct RawSecrets {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping with token")]
 struct RawTrustd {
     token: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(
+    default,
+    expecting = "a mapping of the CAs (etcd, k8s, k8saggregator, k8sserviceaccount, os)"
+)]
 struct RawCerts {
     etcd: Option<RawCertKey>,
     k8s: Option<RawCertKey>,
@@ -173,7 +182,7 @@ struct RawCerts {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "a mapping with crt and key")]
 struct RawCertKey {
     crt: Option<String>,
     key: Option<String>,
@@ -209,8 +218,10 @@ impl SecretsBundle {
     /// # Errors
     /// [`BundleError::Parse`] or [`BundleError::Base64`] naming the field.
     pub fn parse(text: &str) -> Result<Self, BundleError> {
-        let raw: Option<RawBundle> =
-            serde_yaml::from_str(text).map_err(|e| BundleError::Parse(e.to_string()))?;
+        let raw: Option<RawBundle> = serde_yaml::from_str(text).map_err(|e| {
+            // The values are secrets: say where and what kind, never what.
+            BundleError::Parse(crate::yaml::parse::without_values(&e.to_string()))
+        })?;
         let raw = raw.ok_or_else(|| BundleError::Parse("the file is empty".into()))?;
         if raw.cluster.is_none()
             && raw.secrets.is_none()

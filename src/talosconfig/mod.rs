@@ -412,40 +412,14 @@ impl Context {
 /// serde_yaml's message without the offending value (it may be key material pasted in the wrong
 /// place) and without our private type names.
 fn parse_reason(err: &serde_yaml::Error) -> String {
-    let text = err
-        .to_string()
-        .replace("struct RawConfig", "a talosconfig mapping")
-        .replace("struct RawContext", "a context mapping")
-        .replace("struct RawAuth", "an auth mapping")
-        .replace("struct RawBasic", "a basic auth mapping")
-        .replace("struct RawSiderov1", "a siderov1 mapping");
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            // serde quotes string values as "…" (with \" escapes) and other scalars as `…`.
-            '"' => {
-                let mut escaped = false;
-                for q in chars.by_ref() {
-                    if q == '"' && !escaped {
-                        break;
-                    }
-                    escaped = q == '\\' && !escaped;
-                }
-                out.push_str("(value hidden)");
-            }
-            '`' => {
-                for q in chars.by_ref() {
-                    if q == '`' {
-                        break;
-                    }
-                }
-                out.push_str("(value hidden)");
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    crate::yaml::parse::without_values(
+        &err.to_string()
+            .replace("struct RawConfig", "a talosconfig mapping")
+            .replace("struct RawContext", "a context mapping")
+            .replace("struct RawAuth", "an auth mapping")
+            .replace("struct RawBasic", "a basic auth mapping")
+            .replace("struct RawSiderov1", "a siderov1 mapping"),
+    )
 }
 
 pub use crate::goquote::go_quote;

@@ -42,6 +42,38 @@ pub enum ParseError {
     },
 }
 
+/// A serde_yaml message with every value it quotes replaced by `(value hidden)`, for files that
+/// hold secrets: a private key pasted where a mapping belongs must not reach the error output.
+/// serde quotes string values as `"…"` (with `\"` escapes) and other scalars as `` `…` ``.
+pub fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                let mut escaped = false;
+                for q in chars.by_ref() {
+                    if q == '"' && !escaped {
+                        break;
+                    }
+                    escaped = q == '\\' && !escaped;
+                }
+                out.push_str("(value hidden)");
+            }
+            '`' => {
+                for q in chars.by_ref() {
+                    if q == '`' {
+                        break;
+                    }
+                }
+                out.push_str("(value hidden)");
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Parse a multi-document YAML text into one [`Node`] per document, keeping key order.
 ///
 /// An empty text, or one holding only comments, has no documents.
