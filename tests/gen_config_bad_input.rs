@@ -280,7 +280,8 @@ fn cases() -> Vec<Case> {
                 "@key.yaml",
             ]),
             code: 1,
-            expect: "unknown keys found during decoding: machine: kubelet: nope: 1".into(),
+            expect: "unknown keys found during decoding: machine: kubelet: nope: (value hidden)"
+                .into(),
         },
         Case {
             name: "JSON patch on a multi-document config",

@@ -150,3 +150,31 @@ fn a_misplaced_secret_in_a_bundle_is_not_echoed() {
         }
     }
 }
+
+/// A patch that misspells a key holding a secret: Talos lists unknown keys with their values,
+/// talmint lists the keys only.
+#[test]
+fn a_misspelled_secret_key_in_a_config_patch_is_not_echoed() {
+    let key = PrivateKey::generate(KeyAlgorithm::Ed25519).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(key.to_pem().unwrap().as_bytes());
+    let env = common::Env::new();
+    env.ok(&["gen", "secrets", "-o", "secrets.yaml"]);
+    env.write("patch.yaml", format!("machine:\n  ca:\n    kye: {b64}\n"));
+    let out = env.run(&[
+        "gen",
+        "config",
+        "c",
+        "https://10.5.0.2:6443",
+        "--with-secrets",
+        "secrets.yaml",
+        "--config-patch",
+        "@patch.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = common::stderr(&out);
+    assert!(
+        stderr.contains("unknown keys found during decoding: machine: ca: kye: (value hidden)"),
+        "{stderr}"
+    );
+    assert_clean(&stderr, &[&key]);
+}

@@ -354,7 +354,9 @@ impl Schema {
         let mut unknown = Vec::new();
         let out = self.decode_value(doc, &Ty::Struct(type_name.to_string()), "", &mut unknown)?;
         if !unknown.is_empty() {
-            return Err(DecodeError::UnknownKeys(yaml::emit(&Node::Map(unknown))));
+            return Err(DecodeError::UnknownKeys(yaml::emit(&without_values(
+                Node::Map(unknown),
+            ))));
         }
         Ok(out.unwrap_or(Node::Map(Vec::new())))
     }
@@ -1279,6 +1281,23 @@ fn go_duration_nanos(s: &str) -> Option<i128> {
         .then_some(nanos)
 }
 
+/// The unknown keys as Talos lists them, but with every value replaced: a misspelled key may hold
+/// a secret (`kye: <private key>`), and an error line must not carry it. The keys are what the
+/// user needs to find the mistake.
+fn without_values(node: Node) -> Node {
+    match node {
+        Node::Map(entries) => Node::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k, without_values(v)))
+                .collect(),
+        ),
+        Node::Seq(items) => Node::Seq(items.into_iter().map(without_values).collect()),
+        Node::Null => Node::Null,
+        _ => Node::Str("(value hidden)".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1369,7 +1388,7 @@ mod tests {
             .remove(0);
         assert_eq!(
             s.decode(&bad, "v1alpha1.Config").unwrap_err().to_string(),
-            "unknown keys found during decoding:\nmachine:\n    kubelet:\n        nope: 1\n"
+            "unknown keys found during decoding:\nmachine:\n    kubelet:\n        nope: (value hidden)\n"
         );
         let wrong = yaml::parse("machine:\n  certSANs: 3\n").unwrap().remove(0);
         assert!(matches!(
