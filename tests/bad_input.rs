@@ -526,6 +526,21 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "renew --all of a talosconfig that does not exist",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &[
+            "config",
+            "renew",
+            "--all",
+            "--with-secrets",
+            "s.yaml",
+            "--talosconfig",
+            "none.talosconfig",
+        ],
+        expect: &["error: talosconfig none.talosconfig has no contexts: nothing to renew"],
+        code: 1,
+    },
+    Case {
         name: "roster with an unwritable ledger",
         setup: |env| {
             secrets_and_a_directory_for_a_ledger(env);

@@ -43,6 +43,12 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
         &target,
         |config| -> anyhow::Result<Vec<(String, Certificate)>> {
             let names: Vec<String> = if args.all {
+                if config.contexts.is_empty() {
+                    anyhow::bail!(
+                        "talosconfig {} has no contexts: nothing to renew",
+                        target.path.display()
+                    );
+                }
                 config.contexts.iter().map(|(n, _)| n.clone()).collect()
             } else {
                 vec![config.selected(global.context())?.0.to_string()]
