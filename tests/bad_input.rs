@@ -537,7 +537,7 @@ const CASES: &[Case] = &[
             "--talosconfig",
             "none.talosconfig",
         ],
-        expect: &["error: talosconfig none.talosconfig has no contexts: nothing to renew"],
+        expect: &["error: talosconfig none.talosconfig does not exist: nothing to renew"],
         code: 1,
     },
     Case {

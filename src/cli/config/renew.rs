@@ -36,6 +36,13 @@ pub struct Args {
 /// Renew: record the new certificates in the ledger, then save the talosconfig.
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     let target = global.target(ctx)?;
+    // Checked before the edit takes its lock (which would leave a lock file behind).
+    if !target.path.exists() {
+        anyhow::bail!(
+            "talosconfig {} does not exist: nothing to renew",
+            target.path.display()
+        );
+    }
     let (ca, ca_pem) = args.ca.load()?;
     let policy = args.issuing.load_policy()?;
     let b64 = base64::engine::general_purpose::STANDARD;
