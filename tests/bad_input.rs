@@ -73,6 +73,17 @@ fn client_pair(env: &Env) {
     ]);
 }
 
+/// `talmint issue` of the roster `team.yaml` with the bundle `s.yaml` into `out/`.
+const ISSUE_TEAM: &[&str] = &[
+    "issue",
+    "--roster",
+    "team.yaml",
+    "--with-secrets",
+    "s.yaml",
+    "-o",
+    "out",
+];
+
 const CASES: &[Case] = &[
     Case {
         name: "truncated base64 in the bundle",
@@ -472,15 +483,7 @@ const CASES: &[Case] = &[
                 "people:\n  - name: a\n    roles: [os:reader]\n",
             );
         },
-        args: &[
-            "issue",
-            "--roster",
-            "team.yaml",
-            "--with-secrets",
-            "s.yaml",
-            "-o",
-            "out",
-        ],
+        args: ISSUE_TEAM,
         expect: &[
             "error: roster team.yaml: cannot read it as a roster: missing field `entries`",
             "talmint issue --help",
@@ -490,15 +493,7 @@ const CASES: &[Case] = &[
     Case {
         name: "roster file missing",
         setup: |env| bundle(env, "s.yaml"),
-        args: &[
-            "issue",
-            "--roster",
-            "team.yaml",
-            "--with-secrets",
-            "s.yaml",
-            "-o",
-            "out",
-        ],
+        args: ISSUE_TEAM,
         expect: &[
             "error: roster team.yaml: cannot read the file: No such file or directory (os error 2)",
         ],
