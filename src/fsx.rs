@@ -310,8 +310,9 @@ impl Batch {
     /// # Errors
     /// I/O errors creating the parents or the temporary directory.
     pub fn new(dir: &Path, dir_mode: u32, clobber: Clobber) -> Result<Self, WriteError> {
-        // An absolute path spares the temporary-file code a `getcwd` per file.
-        let dir = std::path::absolute(dir).map_err(io_err(dir))?;
+        // Kept as given, so that messages name the path the user wrote. Files in a fresh
+        // directory are created under the temporary directory's absolute path.
+        let dir = dir.to_path_buf();
         // Thousands of files may follow: learn the umask once, to spare a chmod per file.
         learn_umask();
         let mut batch = Batch {
@@ -325,13 +326,22 @@ impl Batch {
             flush_error: std::sync::Mutex::new(None),
             created: Vec::new(),
         };
-        if batch.dir.symlink_metadata().is_err() {
+        // A file where a directory belongs is refused now, before anything is issued or recorded.
+        let not_a_directory = |path: &Path| io_err(path)(rustix::io::Errno::NOTDIR.into());
+        if batch.dir.symlink_metadata().is_ok() {
+            if !batch.dir.is_dir() {
+                return Err(not_a_directory(&batch.dir));
+            }
+        } else {
             let dir = batch.dir.clone();
             let parent = parent_of(&dir);
             let mut missing = parent;
             while missing.symlink_metadata().is_err() {
                 batch.created.push(missing.to_path_buf());
                 missing = parent_of(missing);
+            }
+            if !missing.is_dir() {
+                return Err(not_a_directory(missing));
             }
             create_dir_all(parent, dir_mode)?;
             let temp = tempfile::Builder::new()
@@ -486,6 +496,11 @@ pub fn create_dir_all(dir: &Path, mode: u32) -> Result<(), WriteError> {
         .recursive(true)
         .mode(mode)
         .create(dir)
+        .map_err(|e| match e.kind() {
+            // A file of that name: say so, as `mkdir -p` does, not "File exists".
+            io::ErrorKind::AlreadyExists => rustix::io::Errno::NOTDIR.into(),
+            _ => e,
+        })
         .map_err(io_err(dir))
 }
 

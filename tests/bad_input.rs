@@ -536,6 +536,17 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "roster into a path that is a file",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write("team.yaml", "entries:\n  - name: a\n    roles: [os:reader]\n");
+            env.write("out", "not a directory\n");
+        },
+        args: ISSUE_TEAM,
+        expect: &["error: cannot write out: Not a directory (os error 20)"],
+        code: 1,
+    },
+    Case {
         name: "roster with an unwritable ledger",
         setup: |env| {
             secrets_and_a_directory_for_a_ledger(env);

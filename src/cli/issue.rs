@@ -130,7 +130,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     batch.commit()?;
     let secs = started.elapsed().as_secs_f64();
     ctx.note(&format!(
-        "issued {total} credentials into {} in {secs:.2}s ({:.0} certs/s)",
+        "issued {total} credential{} into {} in {secs:.2}s ({:.0} certs/s)",
+        if total == 1 { "" } else { "s" },
         args.output.display(),
         total as f64 / secs.max(1e-9)
     ));
