@@ -332,6 +332,7 @@ impl Batch {
             if !batch.dir.is_dir() {
                 return Err(not_a_directory(&batch.dir));
             }
+            check_dir(&batch.dir, &batch.dir)?;
         } else {
             let dir = batch.dir.clone();
             let parent = parent_of(&dir);
@@ -485,6 +486,26 @@ impl Drop for Batch {
             let _ = fs::remove_dir(dir);
         }
     }
+}
+
+/// Whether `path` can be created: its directory exists, is a directory and is writable. The
+/// issuing commands check this before they record a credential in the ledger, so that the
+/// predictable write failures come before the record (errors name `path`).
+///
+/// # Errors
+/// The I/O error creating `path` would meet (`No such file or directory`, `Not a directory`,
+/// `Permission denied`).
+pub fn check_parent(path: &Path) -> Result<(), WriteError> {
+    check_dir(parent_of(path), path)
+}
+
+/// Whether files can be created in `dir` (errors name `named`).
+fn check_dir(dir: &Path, named: &Path) -> Result<(), WriteError> {
+    let meta = fs::metadata(dir).map_err(io_err(named))?;
+    if !meta.is_dir() {
+        return Err(io_err(named)(rustix::io::Errno::NOTDIR.into()));
+    }
+    rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).map_err(|e| io_err(named)(e.into()))
 }
 
 /// Create `dir` and its parents with `mode` for every directory created.

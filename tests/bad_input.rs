@@ -547,6 +547,23 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "config new into a directory that does not exist (nothing recorded)",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["config", "new", "nodir/t.talosconfig", "--with-secrets", "s.yaml"],
+        expect: &["error: cannot write nodir/t.talosconfig: No such file or directory (os error 2)"],
+        code: 1,
+    },
+    Case {
+        name: "config new under a file (nothing recorded)",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write("afile", "x\n");
+        },
+        args: &["config", "new", "afile/t.talosconfig", "--with-secrets", "s.yaml"],
+        expect: &["error: cannot write afile/t.talosconfig: Not a directory (os error 20)"],
+        code: 1,
+    },
+    Case {
         name: "roster with an unwritable ledger",
         setup: |env| {
             secrets_and_a_directory_for_a_ledger(env);

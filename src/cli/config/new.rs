@@ -117,6 +117,10 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     if ledger.is_none() {
         return output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
     }
+    if path.as_os_str() != "-" {
+        // A directory that is missing or not writable is found before anything is recorded.
+        fsx::check_parent(&path)?;
+    }
     // Never a credential without its ledger line: the talosconfig appears only once the line is
     // on disk (an existing file was refused above). The two flushes still overlap: the
     // talosconfig is written and flushed under a temporary name while the line is recorded.

@@ -43,6 +43,8 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
             target.path.display()
         );
     }
+    // It is replaced by a file made beside it: found unwritable before anything is recorded.
+    talmint::fsx::check_parent(&target.path)?;
     let (ca, ca_pem) = args.ca.load()?;
     let policy = args.issuing.load_policy()?;
     let b64 = base64::engine::general_purpose::STANDARD;

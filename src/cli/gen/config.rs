@@ -400,6 +400,7 @@ fn write_files(
     }
     for (path, _, _) in files {
         fsx::refuse_existing(path, output::clobber(force))?;
+        fsx::check_parent(path)?;
     }
     record()?;
     fsx::write_all(files, output::clobber(force))?;

@@ -74,6 +74,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     };
     // Recorded before it is written (a write that would be refused is found first).
     fsx::refuse_existing(&out, output::clobber(force))?;
+    fsx::check_parent(&out)?;
     issuing::record(
         args.issuing.ledger_path(None).as_deref(),
         &[(&issued.cert, label)],
