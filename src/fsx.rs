@@ -326,12 +326,9 @@ impl Batch {
             flush_error: std::sync::Mutex::new(None),
             created: Vec::new(),
         };
-        // A file where a directory belongs is refused now, before anything is issued or recorded.
-        let not_a_directory = |path: &Path| io_err(path)(rustix::io::Errno::NOTDIR.into());
+        // A file where a directory belongs, or a directory that cannot be written, is refused
+        // now, before anything is issued or recorded.
         if batch.dir.symlink_metadata().is_ok() {
-            if !batch.dir.is_dir() {
-                return Err(not_a_directory(&batch.dir));
-            }
             check_dir(&batch.dir, &batch.dir)?;
         } else {
             let dir = batch.dir.clone();
@@ -341,9 +338,7 @@ impl Batch {
                 batch.created.push(missing.to_path_buf());
                 missing = parent_of(missing);
             }
-            if !missing.is_dir() {
-                return Err(not_a_directory(missing));
-            }
+            check_dir(missing, missing)?;
             create_dir_all(parent, dir_mode)?;
             let temp = tempfile::Builder::new()
                 .prefix(".talmint-")

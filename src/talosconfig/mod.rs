@@ -118,14 +118,14 @@ pub enum AddError {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "a talosconfig mapping")]
 struct RawConfig {
     context: Option<String>,
     contexts: Option<serde_yaml::Mapping>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "a context mapping")]
 struct RawContext {
     target: Option<String>,
     endpoints: Option<Vec<String>>,
@@ -140,21 +140,21 @@ struct RawContext {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "an auth mapping")]
 struct RawAuth {
     basic: Option<RawBasic>,
     siderov1: Option<RawSiderov1>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "a basic auth mapping")]
 struct RawBasic {
     username: Option<String>,
     password: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(default)]
+#[serde(default, expecting = "a siderov1 mapping")]
 struct RawSiderov1 {
     identity: Option<String>,
 }
@@ -409,17 +409,10 @@ impl Context {
     }
 }
 
-/// serde_yaml's message without the offending value (it may be key material pasted in the wrong
-/// place) and without our private type names.
+/// serde_yaml's message without the offending value: it may be key material pasted in the wrong
+/// place.
 fn parse_reason(err: &serde_yaml::Error) -> String {
-    crate::yaml::parse::without_values(
-        &err.to_string()
-            .replace("struct RawConfig", "a talosconfig mapping")
-            .replace("struct RawContext", "a context mapping")
-            .replace("struct RawAuth", "an auth mapping")
-            .replace("struct RawBasic", "a basic auth mapping")
-            .replace("struct RawSiderov1", "a siderov1 mapping"),
-    )
+    crate::yaml::parse::without_values(&err.to_string())
 }
 
 pub use crate::goquote::go_quote;
