@@ -19,7 +19,8 @@ pub const DEFAULT_NAME: &str = "talmint-ledger.jsonl";
 pub struct Entry {
     /// When it was issued (RFC 3339).
     pub time: String,
-    /// Serial number, lowercase hex.
+    /// Serial number, lowercase hex, as `openssl x509 -serial` and `talmint inspect` print it
+    /// (no DER sign byte).
     pub serial: String,
     /// SHA-256 of the certificate DER, lowercase hex.
     pub fingerprint: String,
@@ -103,7 +104,7 @@ impl Stamp {
         roles.sort();
         Entry {
             time: self.time.clone(),
-            serial: cert.serial_hex.clone(),
+            serial: crate::report::serial_number(&cert.serial_hex),
             fingerprint: cert.fingerprint(),
             roles,
             not_before: rfc3339(cert.not_before),

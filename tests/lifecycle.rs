@@ -257,6 +257,50 @@ fn roster_of_1000_issues_every_credential_and_ledgers_each_once() {
     }
 }
 
+/// The ledger names each certificate by the serial number openssl (and `talmint inspect`) print,
+/// so that a serial found in one can be looked up in the other: a serial with its top bit set
+/// is written without the DER sign byte (`00`) its encoding carries. 64 certificates: the chance
+/// that none has the top bit set is 2^-64.
+#[test]
+fn ledger_serials_are_the_ones_openssl_prints() {
+    if !common::openssl::available() {
+        return;
+    }
+    let env = Env::new();
+    setup(&env);
+    env.write("team.yaml", roster(64));
+    env.ok(ISSUE_TEAM);
+    let entries = talmint::ledger::read(&env.path("talmint-ledger.jsonl")).unwrap();
+    let mut top_bit_set = 0;
+    for i in 0..64 {
+        let cfg = Config::parse(
+            &String::from_utf8(env.read(&format!("out/user-{i}.talosconfig"))).unwrap(),
+        )
+        .unwrap();
+        let ctx = cfg.get(&cfg.context).unwrap();
+        let pem = base64::engine::general_purpose::STANDARD
+            .decode(&ctx.crt)
+            .unwrap();
+        env.write("c.crt", &pem);
+        let (ok, text) = common::openssl::run(
+            &["x509", "-in", "c.crt", "-noout", "-serial"],
+            env.dir.path(),
+        );
+        assert!(ok, "{text}");
+        let serial = text.trim().strip_prefix("serial=").unwrap().to_lowercase();
+        if serial.len() == 32 && serial.as_bytes()[0] >= b'8' {
+            top_bit_set += 1;
+        }
+        let fingerprint = Certificate::from_pem(&pem).unwrap().fingerprint();
+        let entry = entries
+            .iter()
+            .find(|e| e.fingerprint == fingerprint)
+            .unwrap_or_else(|| panic!("user-{i}: not in the ledger"));
+        assert_eq!(entry.serial, serial, "user-{i}");
+    }
+    assert!(top_bit_set > 0, "no serial with its top bit set among 64");
+}
+
 /// On a terminal the roster shows a progress bar, ending full. The terminal is a pseudo-terminal
 /// made by util-linux's `script` (Debian's essential `bsdutils`; `.ci/run` installs it if missing).
 #[test]
