@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use crate::fsx;
 use crate::pki::Certificate;
+use crate::report::{rfc3339, serial_number};
 
 /// Default ledger file name, placed beside the secrets bundle.
 pub const DEFAULT_NAME: &str = "talmint-ledger.jsonl";
@@ -61,10 +62,6 @@ pub enum LedgerError {
     },
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
-}
-
 impl Entry {
     /// NotAfter as a time, if it parses.
     pub fn not_after_time(&self) -> Option<OffsetDateTime> {
@@ -104,7 +101,7 @@ impl Stamp {
         roles.sort();
         Entry {
             time: self.time.clone(),
-            serial: crate::report::serial_number(&cert.serial_hex),
+            serial: serial_number(&cert.serial_hex),
             fingerprint: cert.fingerprint(),
             roles,
             not_before: rfc3339(cert.not_before),
