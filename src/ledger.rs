@@ -11,7 +11,7 @@ use crate::fsx;
 use crate::pki::Certificate;
 use crate::report::{rfc3339, serial_number};
 
-/// Default ledger file name, placed beside the secrets bundle.
+/// Default ledger file name, placed beside the file holding the issuing CA's key.
 pub const DEFAULT_NAME: &str = "talmint-ledger.jsonl";
 
 /// One issued certificate.
@@ -69,9 +69,10 @@ impl Entry {
     }
 }
 
-/// The default ledger path for a bundle: `talmint-ledger.jsonl` in the bundle's directory.
-pub fn default_path_for_bundle(bundle: &Path) -> PathBuf {
-    match bundle.parent() {
+/// The default ledger path beside the file holding the issuing CA's key (a secrets bundle or a CA
+/// key): `talmint-ledger.jsonl` in that file's directory.
+pub fn default_path_beside(ca_key_file: &Path) -> PathBuf {
+    match ca_key_file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.join(DEFAULT_NAME),
         _ => PathBuf::from(DEFAULT_NAME),
     }

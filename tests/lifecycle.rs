@@ -440,6 +440,96 @@ fn twenty_concurrent_processes_append_to_one_ledger() {
     assert_eq!(labels, want);
 }
 
+/// Every issuing command records its certificate by default, also without a secrets bundle: the
+/// ledger goes beside the file holding the CA's key (`--ca-key`, `<ca>.key` for `gen crt`), or
+/// for `gen config` with a fresh bundle, into the output directory that gets the CA.
+#[test]
+fn ledger_defaults_beside_the_ca_key_when_there_is_no_bundle() {
+    let env = Env::new();
+    env.ok(&["gen", "ca", "--organization", "talos"]);
+    std::fs::create_dir(env.path("pki")).unwrap();
+    for f in ["talos.crt", "talos.key"] {
+        std::fs::rename(env.path(f), env.path(&format!("pki/{f}"))).unwrap();
+    }
+    let ca_files = ["--ca-crt", "pki/talos.crt", "--ca-key", "pki/talos.key"];
+    env.write("team.yaml", roster(2));
+    let talosconfig_cert = |rel: &str| {
+        let cfg = Config::parse(&String::from_utf8(env.read(rel)).unwrap()).unwrap();
+        cert_of(&cfg, &cfg.context.clone())
+    };
+    let cases: [(&[&str], &str, &str, &str); 4] = [
+        (
+            &[&["config", "new", "a.talosconfig"][..], &ca_files[..]].concat(),
+            "a.talosconfig",
+            "pki/talmint-ledger.jsonl",
+            "config new",
+        ),
+        (
+            &[&ISSUE_TEAM[..3], &ca_files[..], &["-o", "team"][..]].concat(),
+            "team/user-1.talosconfig",
+            "pki/talmint-ledger.jsonl",
+            "issue",
+        ),
+        (
+            &[
+                "gen",
+                "crt",
+                "--name",
+                "u",
+                "--ca",
+                "pki/talos",
+                "--csr",
+                "u.csr",
+            ],
+            "u.crt",
+            "pki/talmint-ledger.jsonl",
+            "gen crt",
+        ),
+        (
+            &[
+                "gen",
+                "config",
+                "demo",
+                "https://10.5.0.2:6443",
+                "-o",
+                "out",
+                "--no-save-secrets",
+            ],
+            "out/talosconfig",
+            "out/talmint-ledger.jsonl",
+            "gen config",
+        ),
+    ];
+    env.ok(&["gen", "key", "--name", "u"]);
+    env.ok(&[
+        "gen",
+        "csr",
+        "--key",
+        "u.key",
+        "--ip",
+        "10.0.0.1",
+        "--roles",
+        "os:reader",
+    ]);
+    for (args, issued, ledger, command) in cases {
+        env.ok(args);
+        let cert = if issued.ends_with(".crt") {
+            Certificate::from_pem(&env.read(issued)).unwrap()
+        } else {
+            talosconfig_cert(issued)
+        };
+        let entries = talmint::ledger::read(&env.path(ledger))
+            .unwrap_or_else(|e| panic!("{command}: no ledger at {ledger}: {e}"));
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.fingerprint == cert.fingerprint() && e.command == command),
+            "{command}: {issued} is not in {ledger}"
+        );
+    }
+    assert!(!env.path("talmint-ledger.jsonl").exists());
+}
+
 #[test]
 fn ledger_list_filters_active_and_expired() {
     let env = Env::new();

@@ -102,7 +102,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         }
     };
     let batch = fsx::Batch::new(&args.output, 0o700, output::clobber(args.force))?;
-    let ledger_path = args.issuing.ledger_path(args.ca.with_secrets.as_deref());
+    let ledger_path = args.issuing.ledger_path(args.ca.key_file());
     let stamp = ledger::Stamp::new(ca.cert(), ctx.now(), "issue");
     let issued = roster::issue_all(
         &entries,
@@ -113,7 +113,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             threads,
             progress: &progress,
             output: Some(&batch),
-            ledger: ledger_path.as_deref().map(|path| (path, &stamp)),
+            ledger: Some((&ledger_path, &stamp)),
             spare_keys: Some(&spare_keys),
         },
     );

@@ -47,6 +47,15 @@ impl CaSource {
         };
         CaKeyPair::load(crt, key).map_err(Into::into)
     }
+
+    /// The file holding the CA's key (the bundle, or `--ca-key`), beside which the ledger goes.
+    pub fn key_file(&self) -> &Path {
+        // clap requires one of the two; the current directory otherwise.
+        self.with_secrets
+            .as_deref()
+            .or(self.ca_key.as_deref())
+            .unwrap_or(Path::new(""))
+    }
 }
 
 // The shared flags (beyond talosctl; defaults keep talosctl's behaviour).
@@ -58,7 +67,7 @@ pub struct Flags {
     /// Set NotBefore this far in the past (e.g. 5m), for nodes with a slow clock. Default 0.
     #[arg(long, value_parser = parse_backdate, default_value = "0")]
     pub backdate: u64,
-    /// Issuance ledger (JSON lines). Default: talmint-ledger.jsonl beside the secrets bundle.
+    /// Issuance ledger (JSON lines). Default: talmint-ledger.jsonl beside the secrets bundle or CA key.
     #[arg(long)]
     pub ledger: Option<PathBuf>,
     /// Label recorded in the ledger.
@@ -91,11 +100,12 @@ impl Flags {
         Window::new(now, ttl).backdated(self.backdate)
     }
 
-    /// Where the ledger goes: `--ledger`, else beside the bundle, else nowhere.
-    pub fn ledger_path(&self, bundle: Option<&Path>) -> Option<PathBuf> {
+    /// Where the ledger goes: `--ledger`, else beside the file holding the CA's key (a secrets
+    /// bundle or a CA key).
+    pub fn ledger_path(&self, ca_key_file: &Path) -> PathBuf {
         self.ledger
             .clone()
-            .or_else(|| bundle.map(ledger::default_path_for_bundle))
+            .unwrap_or_else(|| ledger::default_path_beside(ca_key_file))
     }
 }
 
@@ -107,15 +117,14 @@ pub fn check_policy(policy: Option<&Policy>, req: &Request<'_>) -> anyhow::Resul
     Ok(())
 }
 
-/// Record issued certificates in the ledger, if there is one.
+/// Record issued certificates in the ledger.
 pub fn record(
-    path: Option<&Path>,
+    path: &Path,
     issued: &[(&Certificate, &str)],
     issuer: &Certificate,
     now: OffsetDateTime,
     command: &str,
 ) -> anyhow::Result<()> {
-    let Some(path) = path else { return Ok(()) };
     ledger::append(path, issued, &ledger::Stamp::new(issuer, now, command))
         .with_context(|| "recording the issued certificate")
 }

@@ -104,19 +104,16 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     } else {
         args.issuing.label.as_str()
     };
-    let ledger = args.issuing.ledger_path(args.ca.with_secrets.as_deref());
+    let ledger = args.issuing.ledger_path(args.ca.key_file());
     let record = || {
         issuing::record(
-            ledger.as_deref(),
+            &ledger,
             &[(&issued.cert, label)],
             ca.cert(),
             ctx.now(),
             "config new",
         )
     };
-    if ledger.is_none() {
-        return output::write(ctx, &path, yaml.as_bytes(), fsx::SECRET_MODE, args.force);
-    }
     if path.as_os_str() != "-" {
         // A directory that is missing or not writable is found before anything is recorded.
         fsx::check_parent(&path)?;

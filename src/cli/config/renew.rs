@@ -123,9 +123,7 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
             let certs: Vec<(&Certificate, &str)> =
                 out.iter().map(|(n, c)| (c, n.as_str())).collect();
             issuing::record(
-                args.issuing
-                    .ledger_path(args.ca.with_secrets.as_deref())
-                    .as_deref(),
+                &args.issuing.ledger_path(args.ca.key_file()),
                 &certs,
                 ca.cert(),
                 ctx.now(),

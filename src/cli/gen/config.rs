@@ -333,17 +333,15 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         );
     }
     // The talosconfig's certificate goes into the ledger beside the bundle it came from: the
-    // given one, or the one saved beside the outputs. It is recorded before any file is written.
+    // given one, or a fresh one (saved beside the outputs unless --no-save-secrets; the CA's key
+    // is in controlplane.yaml there either way). It is recorded before any file is written.
     let record = || -> anyhow::Result<()> {
         if !args.output_types.iter().any(|t| t == "talosconfig") {
             return Ok(());
         }
-        let bundle_path = args
-            .with_secrets
-            .clone()
-            .or_else(|| save_secrets.then(|| secrets_path.clone()));
+        let bundle_path = args.with_secrets.as_ref().unwrap_or(&secrets_path);
         issuing::record(
-            args.issuing.ledger_path(bundle_path.as_deref()).as_deref(),
+            &args.issuing.ledger_path(bundle_path),
             &[(
                 &issued.cert,
                 if args.issuing.label.is_empty() {

@@ -76,7 +76,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     fsx::refuse_existing(&out, output::clobber(force))?;
     fsx::check_parent(&out)?;
     issuing::record(
-        args.issuing.ledger_path(None).as_deref(),
+        &args.issuing.ledger_path(&key_path),
         &[(&issued.cert, label)],
         ca.cert(),
         ctx.now(),
