@@ -159,7 +159,7 @@ impl Policy {
                         "roles".into(),
                         format!(
                             "role {role} may not be issued (allowed: {})",
-                            allowed.join(", ")
+                            listed(&allowed)
                         ),
                     ));
                 }
@@ -183,13 +183,25 @@ impl Policy {
                 {
                     return Err(refuse(
                         rule.into(),
-                        format!("{bad} is not allowed (allowed: {})", allowed.join(", ")),
+                        format!("{bad} is not allowed (allowed: {})", listed(allowed)),
                     ));
                 }
             }
         }
         Ok(())
     }
+}
+
+/// `a, b, c`, or `none` for an empty list.
+fn listed<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        return "none".into();
+    }
+    items
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -235,6 +247,15 @@ mod tests {
         assert!(e
             .to_string()
             .contains("rule nodes: 10.6.0.1 is not allowed"));
+        // A policy that allows nothing says so.
+        let none = Policy::parse("roles: {}\nendpoints: []\n", "closed.yaml").unwrap();
+        let e = none.check(&req(&reader, "1h", &[], &[])).unwrap_err();
+        assert_eq!(e.to_string(), "refused by policy closed.yaml, rule roles: role os:reader may not be issued (allowed: none)");
+        let every = Policy::parse("roles:\n  os:reader: {}\nendpoints: []\n", "p").unwrap();
+        let e = every.check(&req(&reader, "1h", &ep, &[])).unwrap_err();
+        assert!(e
+            .to_string()
+            .ends_with("rule endpoints: 10.5.0.2 is not allowed (allowed: none)"));
     }
 
     #[test]
