@@ -127,8 +127,6 @@ pub struct Defaults {
 
 fn safe_file_stem(name: &str) -> bool {
     !name.is_empty()
-        && name != "."
-        && name != ".."
         && !name.starts_with('.')
         && name
             .chars()
@@ -158,7 +156,7 @@ pub fn parse(
         // This entry's problems, each later prefixed with where it is.
         let mut mine = Vec::new();
         if !safe_file_stem(&name) {
-            mine.push("name must be a plain file name (letters, digits, - _ . @ +)".to_string());
+            mine.push("name must be a plain file name (ASCII letters, digits, - _ . @ +; not starting with a dot)".to_string());
         } else if !seen.insert(name.clone()) {
             mine.push("duplicate name".to_string());
         }
@@ -486,13 +484,25 @@ mod tests {
         assert_eq!(problems.len(), 5, "{err}");
         let msg = err.to_string();
         for needle in [
+            "entries[5] (../x): name must be a plain file name (ASCII letters, digits, - _ . @ +; not starting with a dot)",
             "entries[1] (bob): unknown roles: os:admn",
             "entries[2] (no name)",
             "entries[3] (alice): duplicate name",
             "entries[4] (carol): invalid TTL",
-            "entries[5] (../x)",
         ] {
             assert!(msg.contains(needle), "{needle} in {msg}");
+        }
+    }
+
+    #[test]
+    fn names_are_plain_file_names() {
+        for bad in [
+            "", ".", "..", ".hidden", "a/b", "a\\b", "é", "a b", "a\u{0}b",
+        ] {
+            assert!(!safe_file_stem(bad), "{bad:?} accepted");
+        }
+        for good in ["alice", "-rf", "ci.bot", "a@b+c_d-e", "x.."] {
+            assert!(safe_file_stem(good), "{good:?} refused");
         }
     }
 
