@@ -301,12 +301,52 @@ fn i5_check_expiration_json_for_ci() {
     );
 }
 
+/// Given nothing to check, check-expiration (and verify) use the talosconfig talosctl would:
+/// $TALOSCONFIG, else ~/.talos/config.
+#[test]
+fn with_no_input_the_default_talosconfig_is_checked_as_talosctl_finds_it() {
+    let mut env = Env::new();
+    let ca = SecretsBundle::generate(talmint::contract::VersionContract::CURRENT, ISSUED)
+        .unwrap()
+        .os_ca()
+        .unwrap();
+    env.write(
+        "home/.talos/config",
+        talosconfig(&ca, &[("home-ctx", "os:reader", Ttl::from_hours(8))]),
+    );
+    env.write(
+        "elsewhere.talosconfig",
+        talosconfig(&ca, &[("env-ctx", "os:operator", Ttl::from_hours(8))]),
+    );
+    let at = ["--now", "2025-01-01T01:00:00Z"];
+    let check = ["check-expiration", "--fail-within", "1h", "-o", "json"];
+    let run = env.run(&[&at[..], &check[..]].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let json: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(json["certificates"][0]["name"], "contexts.home-ctx");
+    let run = env.run(&[&at[..], &["verify"]].concat());
+    assert!(
+        stdout(&run).contains("context \"home-ctx\""),
+        "{}",
+        stdout(&run)
+    );
+    env.vars
+        .push(("TALOSCONFIG".into(), "elsewhere.talosconfig".into()));
+    let run = env.run(&[&at[..], &check[..]].concat());
+    let json: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(json["certificates"][0]["name"], "contexts.env-ctx");
+    assert_eq!(json["certificates"].as_array().unwrap().len(), 1);
+}
+
 #[test]
 fn i5_check_expiration_usage_errors_exit_2() {
     let env = Env::new();
     env.write("broken", "contexts:\n    x:\n        crt: \"@@@\"\n");
     let cases: [(&[&str], &str); 5] = [
-        (&["check-expiration"], "required"),
+        (
+            &["check-expiration"],
+            "no talosconfig given, and none at the default path",
+        ),
         (
             &["check-expiration", "missing"],
             "reading talosconfig missing",

@@ -428,10 +428,14 @@ fn i5_verify_usage_errors_exit_2() {
     let cred = credential(&ca, &roles("os:reader"), now(), Ttl::from_hours(1));
     env.write("tc", talosconfig("ci", &cred));
     env.write("ca.crt", ca.cert_pem());
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["verify", "missing.yaml"],
             "reading talosconfig missing.yaml",
+        ),
+        (
+            &["verify"],
+            "no talosconfig given, and none at the default path",
         ),
         (
             &["verify", "tc", "--ca", "ca.crt", "--with-secrets", "s.yaml"],

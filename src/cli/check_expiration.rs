@@ -23,9 +23,7 @@ pub enum Format {
 
 // What to check and the thresholds.
 #[derive(clap::Args, Debug)]
-#[command(
-    group(clap::ArgGroup::new("input").required(true).multiple(true).args(["with_secrets", "talosconfigs"])),
-    after_help = "EXAMPLES:\n  \
+#[command(after_help = "EXAMPLES:\n  \
 talmint check-expiration --with-secrets secrets.yaml ~/.talos/config\n  \
 talmint check-expiration ci.talosconfig --warn 14d --fail-within 2d -o json\n  \
 talmint check-expiration --with-secrets secrets.yaml --fail-within 90d   # CA rotation due?\n\n\
@@ -35,13 +33,13 @@ A certificate fails when it has expired or at most --fail-within is left (exactl
 EXIT CODES:\n  \
 0  nothing expired or expiring within --fail-within (warnings allowed)\n  \
 1  something expired or expires within --fail-within (named on stderr)\n  \
-2  usage error, or an input could not be read"
-)]
+2  usage error, or an input could not be read")]
 pub struct Args {
     /// Secrets bundle whose four CAs (os, etcd, k8s, k8saggregator) to check.
     #[arg(long = "with-secrets", value_name = "FILE")]
     pub with_secrets: Option<PathBuf>,
-    /// talosconfig files whose contexts' certificates to check.
+    /// talosconfig files whose contexts' certificates to check (with neither these nor --with-secrets:
+    /// $TALOSCONFIG, else ~/.talos/config, as talosctl).
     #[arg(value_name = "TALOSCONFIG")]
     pub talosconfigs: Vec<PathBuf>,
     /// Warn when a certificate expires within this duration.
@@ -68,7 +66,14 @@ fn parse_window(s: &str) -> Result<i64, String> {
         })
 }
 
-fn load(args: &Args) -> anyhow::Result<(Vec<expiration::Item>, Vec<String>)> {
+fn load(args: &Args, ctx: &Ctx) -> anyhow::Result<(Vec<expiration::Item>, Vec<String>)> {
+    let mut talosconfigs = args.talosconfigs.clone();
+    if talosconfigs.is_empty() && args.with_secrets.is_none() {
+        talosconfigs.push(crate::cli::config::existing_default(
+            ctx,
+            "give --with-secrets FILE and/or TALOSCONFIG files to check",
+        )?);
+    }
     let mut items = Vec::new();
     let mut skipped = Vec::new();
     if let Some(path) = &args.with_secrets {
@@ -81,7 +86,7 @@ fn load(args: &Args) -> anyhow::Result<(Vec<expiration::Item>, Vec<String>)> {
         items.extend(i);
         skipped.extend(s);
     }
-    for path in &args.talosconfigs {
+    for path in &talosconfigs {
         let text = std::fs::read_to_string(path)
             .map(Zeroizing::new)
             .with_context(|| format!("reading talosconfig {}", path.display()))?;
@@ -96,7 +101,7 @@ fn load(args: &Args) -> anyhow::Result<(Vec<expiration::Item>, Vec<String>)> {
 
 /// Check, print the table (or JSON), and exit 1 when something expired or expires soon.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
-    let (items, skipped) = match load(&args) {
+    let (items, skipped) = match load(&args, ctx) {
         Ok(v) => v,
         Err(e) => {
             ctx.note(&format!("error: {e:#}"));

@@ -29,8 +29,8 @@ EXIT CODES:\n  \
 1  rejected: the report on stdout names each failed check and what to do\n  \
 2  usage error, or an input could not be read (nothing was verified)")]
 pub struct Args {
-    /// The talosconfig holding the credential.
-    pub talosconfig: PathBuf,
+    /// The talosconfig holding the credential (default: $TALOSCONFIG, else ~/.talos/config, as talosctl).
+    pub talosconfig: Option<PathBuf>,
     /// Trust the OS CA of this secrets bundle (certs.os.crt).
     #[arg(long = "with-secrets", conflicts_with = "ca", value_name = "FILE")]
     pub with_secrets: Option<PathBuf>,
@@ -108,14 +108,17 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 fn check(args: &Args, ctx: &Ctx) -> anyhow::Result<(verify::Verdict, String, String)> {
-    let bytes = read(&args.talosconfig, "talosconfig")?;
-    let text = std::str::from_utf8(&bytes)
-        .with_context(|| format!("talosconfig {}", args.talosconfig.display()))?;
-    let config = Config::parse(text)
-        .with_context(|| format!("talosconfig {}", args.talosconfig.display()))?;
+    let path = match &args.talosconfig {
+        Some(p) => p.clone(),
+        None => crate::cli::config::existing_default(ctx, "give the talosconfig to verify")?,
+    };
+    let bytes = read(&path, "talosconfig")?;
+    let text =
+        std::str::from_utf8(&bytes).with_context(|| format!("talosconfig {}", path.display()))?;
+    let config = Config::parse(text).with_context(|| format!("talosconfig {}", path.display()))?;
     let (name, context) = config
         .selected(args.context.as_deref())
-        .with_context(|| format!("talosconfig {}", args.talosconfig.display()))?;
+        .with_context(|| format!("talosconfig {}", path.display()))?;
     let expected = match &args.roles {
         None => None,
         Some(list) => {
@@ -127,7 +130,7 @@ fn check(args: &Args, ctx: &Ctx) -> anyhow::Result<(verify::Verdict, String, Str
         }
     };
     let trusted = trusted(args)?;
-    let credential = format!("context {name:?} of {}", args.talosconfig.display());
+    let credential = format!("context {name:?} of {}", path.display());
     let at = args.at.unwrap_or_else(|| ctx.now());
     let (verdict, trust) = match &trusted {
         Some((cas, label)) => (

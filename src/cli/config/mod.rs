@@ -136,6 +136,20 @@ pub fn resolve_path(explicit: Option<&std::path::Path>, ctx: &Ctx) -> anyhow::Re
     path::resolve(explicit, &env).map_err(|e| anyhow::anyhow!("error reading config: {e}"))
 }
 
+/// The talosconfig a reading command uses when given none: the default list (§3) resolved as
+/// talosctl does ($TALOSCONFIG, then ~/.talos/config, then the service-account path), which must
+/// exist; `hint` says what else the user can give.
+pub fn existing_default(ctx: &Ctx, hint: &str) -> anyhow::Result<PathBuf> {
+    let found = resolve_path(None, ctx)?;
+    if !found.path.exists() {
+        anyhow::bail!(
+            "no talosconfig given, and none at the default path {}: {hint}",
+            found.path.display()
+        );
+    }
+    Ok(found.path)
+}
+
 /// Run a `config` subcommand.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let global = &args.global;
