@@ -138,6 +138,56 @@ pub enum KeyInfo {
         /// Whether it belongs to the certificate stored with it (`None`: no certificate).
         matches: Option<bool>,
     },
+    /// Not stored with the certificate, but its key is in another file of the same run (see
+    /// [`pair_keys`]): it matches by construction.
+    InFile {
+        /// The file holding the key, as given.
+        file: String,
+        /// The key's algorithm.
+        algorithm: String,
+        /// `sha256:<hex>` of the public key, the certificate's too.
+        spki_pin: String,
+    },
+}
+
+/// Pair each certificate stored without its key with a private key found in any of the inspected
+/// files whose public key is the certificate's (`inspect admin.crt admin.key`).
+pub fn pair_keys(results: &mut [(String, Result<FileReport, InspectError>)]) {
+    let keys: Vec<(String, String, String)> = results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .flat_map(|r| {
+            r.entries.iter().filter_map(|e| match &e.body {
+                Body::PrivateKey(KeyInfo::Present {
+                    algorithm,
+                    spki_pin,
+                    ..
+                }) => Some((r.path.clone(), algorithm.clone(), spki_pin.clone())),
+                _ => None,
+            })
+        })
+        .collect();
+    let entries = results
+        .iter_mut()
+        .filter_map(|(_, r)| r.as_mut().ok())
+        .flat_map(|r| r.entries.iter_mut());
+    for entry in entries {
+        if let Body::Certificate {
+            certificate: Ok(info),
+            key: key @ KeyInfo::Absent,
+        } = &mut entry.body
+        {
+            if let Some((file, algorithm, spki_pin)) =
+                keys.iter().find(|(_, _, pin)| *pin == info.spki_pin)
+            {
+                *key = KeyInfo::InFile {
+                    file: file.clone(),
+                    algorithm: algorithm.clone(),
+                    spki_pin: spki_pin.clone(),
+                };
+            }
+        }
+    }
 }
 
 /// The facts of one certificate.
@@ -962,9 +1012,25 @@ impl KeyInfo {
                 *matches,
                 None,
             ),
+            KeyInfo::InFile {
+                algorithm,
+                spki_pin,
+                ..
+            } => (
+                "in-file",
+                Some(algorithm.as_str()),
+                Some(spki_pin.as_str()),
+                Some(true),
+                None,
+            ),
+        };
+        let file = match self {
+            KeyInfo::InFile { file, .. } => Some(file.as_str()),
+            _ => None,
         };
         Node::map([
             ("status", Node::str(status)),
+            ("file", opt_str(file)),
             ("algorithm", opt_str(algorithm)),
             ("spkiPin", opt_str(pin)),
             ("matchesCertificate", matches.map_or(Node::Null, Node::Bool)),
@@ -989,6 +1055,11 @@ impl KeyInfo {
                 };
                 format!("present ({algorithm}, public key {spki_pin}){m}")
             }
+            KeyInfo::InFile {
+                file,
+                algorithm,
+                spki_pin,
+            } => format!("in {file} ({algorithm}, public key {spki_pin}), matches the certificate"),
         }
     }
 }

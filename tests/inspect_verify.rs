@@ -991,7 +991,22 @@ fn i5_inspect_pem_der_csr_and_key_files() {
         issued.cert.fingerprint().as_str()
     );
     assert!(cert["secondsLeft"].as_i64().unwrap() > 7 * 3600);
-    assert_eq!(files[0]["entries"][0]["key"]["status"], "absent");
+    // Its key is not in the file, but in another one given too (and so for the DER copy).
+    for f in [0, 3] {
+        let k = &files[f]["entries"][0]["key"];
+        assert_eq!(k["status"], "in-file", "{k}");
+        assert_eq!(k["file"], "admin.key");
+        assert_eq!(k["spkiPin"], pin.as_str());
+        assert_eq!(k["matchesCertificate"], true);
+    }
+    // Alone, or with an unrelated key, the certificate has no key.
+    env.write("other.key", other_pem.as_bytes());
+    for alone in [&["admin.crt"][..], &["admin.crt", "other.key"][..]] {
+        let json = inspect_json(&env, alone);
+        let k = &json["files"][0]["entries"][0]["key"];
+        assert_eq!(k["status"], "absent", "{alone:?}");
+        assert_eq!(k["file"], Value::Null);
+    }
     // A key alone: algorithm and public SPKI pin only.
     let k = &files[1]["entries"][0]["key"];
     assert_eq!(k["algorithm"], "Ed25519");
@@ -1033,6 +1048,12 @@ fn i5_inspect_pem_der_csr_and_key_files() {
     assert_eq!(cert["rolesSummary"], summary.as_str());
     assert!(text.contains(", matches the certificate"), "{text}");
     assert!(text.contains("DOES NOT match the certificate"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "private key:    in admin.key (Ed25519, public key {pin}), matches the certificate\n"
+        )),
+        "{text}"
+    );
     assert!(
         text.contains("(8 hours from now)") || text.contains("(7 hours from now)"),
         "{text}"

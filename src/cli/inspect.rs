@@ -45,11 +45,12 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         now: ctx.now(),
         roles_summary: Some(&talmint::authz::summary),
     };
-    let results: Vec<(String, Result<FileReport, InspectError>)> = args
+    let mut results: Vec<(String, Result<FileReport, InspectError>)> = args
         .files
         .iter()
         .map(|p| (p.display().to_string(), inspect::inspect_file(p, &opts)))
         .collect();
+    inspect::pair_keys(&mut results);
     match args.output {
         Format::Text => {
             let texts: Vec<String> = results
