@@ -459,6 +459,12 @@ fn issue6_bad_input_one_line_exit_code_nothing_written() {
             "error: talosconfig missing.yaml: No such file",
         ),
         (
+            &["auth", "can-i", "reboot"],
+            None,
+            2,
+            "error: no talosconfig given, and none at the default path",
+        ),
+        (
             &[
                 "auth",
                 "can-i",

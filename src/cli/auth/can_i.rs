@@ -112,7 +112,13 @@ fn answer(args: Args, ctx: &Ctx) -> anyhow::Result<bool> {
             "--roles".to_string(),
         ),
         None => {
-            let path = crate::cli::config::resolve_path(args.talosconfig.as_deref(), ctx)?.path;
+            let path = match args.talosconfig.filter(|p| !p.as_os_str().is_empty()) {
+                Some(path) => path,
+                None => crate::cli::config::existing_default(
+                    ctx,
+                    "give --talosconfig FILE, or --roles R to ask for a set of roles",
+                )?,
+            };
             let cred = credential(&path, args.context.as_deref())?;
             let now = ctx.now();
             if now > cred.not_after || now < cred.not_before {
