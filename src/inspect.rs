@@ -997,37 +997,36 @@ impl CsrInfo {
 impl KeyInfo {
     /// The JSON/YAML object (never key material).
     pub fn to_node(&self) -> Node {
-        let (status, algorithm, pin, matches, error) = match self {
-            KeyInfo::Absent => ("absent", None, None, None, None),
-            KeyInfo::Redacted => ("redacted", None, None, None, None),
-            KeyInfo::Unreadable(e) => ("unreadable", None, None, None, Some(e.as_str())),
+        let (status, file, algorithm, pin, matches, error) = match self {
+            KeyInfo::Absent => ("absent", None, None, None, None, None),
+            KeyInfo::Redacted => ("redacted", None, None, None, None, None),
+            KeyInfo::Unreadable(e) => ("unreadable", None, None, None, None, Some(e.as_str())),
             KeyInfo::Present {
                 algorithm,
                 spki_pin,
                 matches,
             } => (
                 "present",
-                Some(algorithm.as_str()),
-                Some(spki_pin.as_str()),
+                None,
+                Some(algorithm),
+                Some(spki_pin),
                 *matches,
                 None,
             ),
             KeyInfo::InFile {
+                file,
                 algorithm,
                 spki_pin,
-                ..
             } => (
                 "in-file",
-                Some(algorithm.as_str()),
-                Some(spki_pin.as_str()),
+                Some(file.as_str()),
+                Some(algorithm),
+                Some(spki_pin),
                 Some(true),
                 None,
             ),
         };
-        let file = match self {
-            KeyInfo::InFile { file, .. } => Some(file.as_str()),
-            _ => None,
-        };
+        let (algorithm, pin) = (algorithm.map(String::as_str), pin.map(String::as_str));
         Node::map([
             ("status", Node::str(status)),
             ("file", opt_str(file)),
