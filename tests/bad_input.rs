@@ -547,6 +547,24 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "roster to stdout",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write("team.yaml", "entries:\n  - name: a\n    roles: [os:reader]\n");
+        },
+        args: &[
+            "issue",
+            "--roster",
+            "team.yaml",
+            "--with-secrets",
+            "s.yaml",
+            "-o",
+            "-",
+        ],
+        expect: &["error: -o -: a roster writes one talosconfig per entry, so it needs a directory (talmint config new -o - prints one credential)"],
+        code: 1,
+    },
+    Case {
         name: "config new into a directory that does not exist (nothing recorded)",
         setup: |env| bundle(env, "s.yaml"),
         args: &["config", "new", "nodir/t.talosconfig", "--with-secrets", "s.yaml"],

@@ -50,6 +50,12 @@ pub struct Args {
 /// Validate the whole roster, issue in parallel, write every file or none.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let started = Instant::now();
+    if args.output.as_os_str() == "-" {
+        anyhow::bail!(
+            "-o -: a roster writes one talosconfig per entry, so it needs a directory \
+             (talmint config new -o - prints one credential)"
+        );
+    }
     let text = std::fs::read_to_string(&args.roster)
         .with_context(|| format!("roster {}: cannot read the file", args.roster.display()))?;
     let policy = args.issuing.load_policy()?;
