@@ -474,6 +474,61 @@ fn i5_verify_at_a_given_time() {
     assert_eq!(failed_checks(&stdout(&run)), set(&["validity"]));
 }
 
+/// `-` reads stdin, for credentials kept in a secret store: `vault kv get … | talmint verify -`.
+#[test]
+fn i5_verify_inspect_and_check_expiration_read_stdin_for_dash() {
+    let env = Env::new();
+    let ca = os_ca(now() - Duration::days(1));
+    let good = credential(&ca, &roles("os:reader"), now(), Ttl::from_hours(8));
+    let expired = credential(
+        &ca,
+        &roles("os:reader"),
+        now() - Duration::hours(9),
+        Ttl::from_hours(8),
+    );
+    let piped = |args: &[&str], input: &str| {
+        use std::io::Write;
+        let mut child = env
+            .talmint()
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let (good, expired) = (talosconfig("ci", &good), talosconfig("ci", &expired));
+    // verify: the verdict follows what came in.
+    assert_eq!(piped(&["verify", "-"], &good).status.code(), Some(0));
+    let run = piped(&["verify", "-"], &expired);
+    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(failed_checks(&stdout(&run)), set(&["validity"]));
+    // inspect: recognised and described.
+    let run = piped(&["inspect", "-", "-o", "json"], &good);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let json: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(json["files"][0]["path"], "-");
+    assert_eq!(json["files"][0]["kind"], "talosconfig");
+    // check-expiration: the exit code follows the certificate.
+    assert_eq!(
+        piped(&["check-expiration", "-", "--fail-within", "1h"], &good)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        piped(&["check-expiration", "-"], &expired).status.code(),
+        Some(1)
+    );
+}
+
 // ------------------------------------------------------------------------------------------------
 // The Talos fixtures
 // ------------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ use talmint::bundle::SecretsBundle;
 use talmint::expiration::{self, Thresholds};
 use talmint::pki::Ttl;
 use talmint::talosconfig::Config;
-use zeroize::Zeroizing;
 
 use crate::cli::{Ctx, Exit};
 
@@ -38,7 +37,7 @@ pub struct Args {
     /// Secrets bundle whose four CAs (os, etcd, k8s, k8saggregator) to check.
     #[arg(long = "with-secrets", value_name = "FILE")]
     pub with_secrets: Option<PathBuf>,
-    /// talosconfig files whose contexts' certificates to check (with neither these nor --with-secrets:
+    /// talosconfig files whose contexts' certificates to check, `-` for stdin (with neither these nor --with-secrets:
     /// $TALOSCONFIG, else ~/.talos/config, as talosctl).
     #[arg(value_name = "TALOSCONFIG")]
     pub talosconfigs: Vec<PathBuf>,
@@ -77,8 +76,8 @@ fn load(args: &Args, ctx: &Ctx) -> anyhow::Result<(Vec<expiration::Item>, Vec<St
     let mut items = Vec::new();
     let mut skipped = Vec::new();
     if let Some(path) = &args.with_secrets {
-        let text = std::fs::read_to_string(path)
-            .map(Zeroizing::new)
+        let text = ctx
+            .read_text(path)
             .with_context(|| format!("reading secrets bundle {}", path.display()))?;
         let bundle = SecretsBundle::parse(&text)
             .with_context(|| format!("secrets bundle {}", path.display()))?;
@@ -87,8 +86,8 @@ fn load(args: &Args, ctx: &Ctx) -> anyhow::Result<(Vec<expiration::Item>, Vec<St
         skipped.extend(s);
     }
     for path in &talosconfigs {
-        let text = std::fs::read_to_string(path)
-            .map(Zeroizing::new)
+        let text = ctx
+            .read_text(path)
             .with_context(|| format!("reading talosconfig {}", path.display()))?;
         let config =
             Config::parse(&text).with_context(|| format!("talosconfig {}", path.display()))?;

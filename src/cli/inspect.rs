@@ -31,7 +31,7 @@ EXIT CODES:\n  \
 1  a file could not be read or recognised (the others are still reported)\n  \
 2  usage error")]
 pub struct Args {
-    /// Files to inspect.
+    /// Files to inspect (`-` reads stdin).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Output format.
@@ -48,7 +48,14 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let mut results: Vec<(String, Result<FileReport, InspectError>)> = args
         .files
         .iter()
-        .map(|p| (p.display().to_string(), inspect::inspect_file(p, &opts)))
+        .map(|p| {
+            let name = p.display().to_string();
+            let report = ctx
+                .read(p)
+                .map_err(|e| InspectError::Read(e.to_string()))
+                .and_then(|bytes| inspect::inspect_bytes(&name, &bytes, &opts));
+            (name, report)
+        })
         .collect();
     inspect::pair_keys(&mut results);
     match args.output {

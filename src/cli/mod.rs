@@ -97,6 +97,29 @@ impl Ctx {
         }
     }
 
+    /// The bytes of the file at `path`, or of stdin for `-` (`vault kv get … | talmint verify -`).
+    pub fn read(&self, path: &std::path::Path) -> io::Result<zeroize::Zeroizing<Vec<u8>>> {
+        let mut bytes = zeroize::Zeroizing::new(Vec::new());
+        if path.as_os_str() == "-" {
+            io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes)?;
+        } else {
+            *bytes = std::fs::read(path)?;
+        }
+        Ok(bytes)
+    }
+
+    /// [`Ctx::read`] as UTF-8 text.
+    pub fn read_text(&self, path: &std::path::Path) -> io::Result<zeroize::Zeroizing<String>> {
+        let bytes = self.read(path)?;
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => Ok(zeroize::Zeroizing::new(text.to_string())),
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )),
+        }
+    }
+
     /// Write a progress or notice line to stderr.
     pub fn note(&self, line: &str) {
         let _ = writeln!(io::stderr().lock(), "{line}");

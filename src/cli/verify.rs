@@ -29,7 +29,7 @@ EXIT CODES:\n  \
 1  rejected: the report on stdout names each failed check and what to do\n  \
 2  usage error, or an input could not be read (nothing was verified)")]
 pub struct Args {
-    /// The talosconfig holding the credential (default: $TALOSCONFIG, else ~/.talos/config, as talosctl).
+    /// The talosconfig holding the credential, `-` for stdin (default: $TALOSCONFIG, else ~/.talos/config, as talosctl).
     pub talosconfig: Option<PathBuf>,
     /// Trust the OS CA of this secrets bundle (certs.os.crt).
     #[arg(long = "with-secrets", conflicts_with = "ca", value_name = "FILE")]
@@ -53,14 +53,13 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
         .map_err(|e| format!("{e}: use RFC 3339 such as 2025-06-01T00:00:00Z"))
 }
 
-fn read(path: &Path, what: &str) -> anyhow::Result<Zeroizing<Vec<u8>>> {
-    std::fs::read(path)
-        .map(Zeroizing::new)
+fn read(ctx: &Ctx, path: &Path, what: &str) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    ctx.read(path)
         .with_context(|| format!("reading {what} {}", path.display()))
 }
 
 /// What to trust, and how to name it in the report.
-fn trusted(args: &Args) -> anyhow::Result<Option<(Vec<Certificate>, String)>> {
+fn trusted(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<(Vec<Certificate>, String)>> {
     let label = |cas: &[Certificate], from: String| {
         let names: Vec<String> = cas
             .iter()
@@ -69,7 +68,7 @@ fn trusted(args: &Args) -> anyhow::Result<Option<(Vec<Certificate>, String)>> {
         format!("{} ({from})", names.join(", "))
     };
     if let Some(path) = &args.with_secrets {
-        let bytes = read(path, "secrets bundle")?;
+        let bytes = read(ctx, path, "secrets bundle")?;
         let text = std::str::from_utf8(&bytes)
             .with_context(|| format!("secrets bundle {}", path.display()))?;
         let bundle = SecretsBundle::parse(text)
@@ -80,7 +79,7 @@ fn trusted(args: &Args) -> anyhow::Result<Option<(Vec<Certificate>, String)>> {
         return Ok(Some((cas, l)));
     }
     if let Some(path) = &args.ca {
-        let bytes = read(path, "CA file")?;
+        let bytes = read(ctx, path, "CA file")?;
         let cas = verify::trusted_from_pem(&bytes)
             .with_context(|| format!("CA file {}", path.display()))?;
         let l = label(&cas, path.display().to_string());
@@ -112,7 +111,7 @@ fn check(args: &Args, ctx: &Ctx) -> anyhow::Result<(verify::Verdict, String, Str
         Some(p) => p.clone(),
         None => crate::cli::config::existing_default(ctx, "give the talosconfig to verify")?,
     };
-    let bytes = read(&path, "talosconfig")?;
+    let bytes = read(ctx, &path, "talosconfig")?;
     let text =
         std::str::from_utf8(&bytes).with_context(|| format!("talosconfig {}", path.display()))?;
     let config = Config::parse(text).with_context(|| format!("talosconfig {}", path.display()))?;
@@ -129,7 +128,7 @@ fn check(args: &Args, ctx: &Ctx) -> anyhow::Result<(verify::Verdict, String, Str
             Some(set)
         }
     };
-    let trusted = trusted(args)?;
+    let trusted = trusted(args, ctx)?;
     let credential = format!("context {name:?} of {}", path.display());
     let at = args.at.unwrap_or_else(|| ctx.now());
     let (verdict, trust) = match &trusted {
