@@ -456,7 +456,10 @@ const CASES: &[Case] = &[
             "--ledger",
             "ledger.d",
         ],
-        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        expect: &[
+            "error: cannot write the issuance ledger, so nothing was delivered: ledger ledger.d",
+            "Is a directory (os error 21); give --ledger FILE to keep the ledger elsewhere",
+        ],
         code: 1,
     },
     Case {
@@ -471,7 +474,10 @@ const CASES: &[Case] = &[
             "--ledger",
             "ledger.d",
         ],
-        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        expect: &[
+            "error: cannot write the issuance ledger, so nothing was delivered: ledger ledger.d",
+            "Is a directory (os error 21); give --ledger FILE to keep the ledger elsewhere",
+        ],
         code: 1,
     },
     Case {
@@ -601,7 +607,10 @@ const CASES: &[Case] = &[
             "--ledger",
             "ledger.d",
         ],
-        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        expect: &[
+            "error: cannot write the issuance ledger, so nothing was delivered: ledger ledger.d",
+            "Is a directory (os error 21); give --ledger FILE to keep the ledger elsewhere",
+        ],
         code: 1,
     },
     Case {
@@ -616,7 +625,10 @@ const CASES: &[Case] = &[
             "gen", "crt", "--name", "leaf", "--ca", "talos", "--csr", "leaf.csr", "--ledger",
             "ledger.d",
         ],
-        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        expect: &[
+            "error: cannot write the issuance ledger, so nothing was delivered: ledger ledger.d",
+            "Is a directory (os error 21); give --ledger FILE to keep the ledger elsewhere",
+        ],
         code: 1,
     },
     Case {
@@ -654,7 +666,10 @@ const CASES: &[Case] = &[
             "--talosconfig",
             "tc",
         ],
-        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        expect: &[
+            "error: cannot write the issuance ledger, so nothing was delivered: ledger ledger.d",
+            "Is a directory (os error 21); give --ledger FILE to keep the ledger elsewhere",
+        ],
         code: 1,
     },
     Case {
@@ -670,7 +685,10 @@ const CASES: &[Case] = &[
             "--ledger",
             "ledger.d",
         ],
-        expect: &["ledger ledger.d", "Is a directory (os error 21)"],
+        expect: &[
+            "error: cannot write the issuance ledger, so nothing was delivered: ledger ledger.d",
+            "Is a directory (os error 21); give --ledger FILE to keep the ledger elsewhere",
+        ],
         code: 1,
     },
     Case {

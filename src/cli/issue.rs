@@ -131,7 +131,10 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             Err(_) => eprintln!(),
         }
     }
-    issued.with_context(|| format!("issuing from {}", args.ca.describe()))?;
+    issued.map_err(|e| match e {
+        roster::IssueError::Ledger(e) => issuing::ledger_error(&e),
+        e => anyhow::Error::new(e).context(format!("issuing from {}", args.ca.describe())),
+    })?;
     // Every certificate is in the ledger (on disk) by now: deliver them all.
     batch.commit()?;
     let secs = started.elapsed().as_secs_f64();

@@ -126,5 +126,13 @@ pub fn record(
     command: &str,
 ) -> anyhow::Result<()> {
     ledger::append(path, issued, &ledger::Stamp::new(issuer, now, command))
-        .with_context(|| "recording the issued certificate")
+        .map_err(|e| ledger_error(&e))
+}
+
+/// A ledger that cannot be written, with what to do: nothing is delivered unrecorded.
+pub fn ledger_error(e: &ledger::LedgerError) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot write the issuance ledger, so nothing was delivered: {e}; \
+         give --ledger FILE to keep the ledger elsewhere"
+    )
 }
