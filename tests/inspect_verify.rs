@@ -486,24 +486,7 @@ fn i5_verify_inspect_and_check_expiration_read_stdin_for_dash() {
         now() - Duration::hours(9),
         Ttl::from_hours(8),
     );
-    let piped = |args: &[&str], input: &str| {
-        use std::io::Write;
-        let mut child = env
-            .talmint()
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let piped = |args: &[&str], input: &str| env.run_with_stdin(args, input.as_bytes());
     let (good, expired) = (talosconfig("ci", &good), talosconfig("ci", &expired));
     // verify: the verdict follows what came in.
     assert_eq!(piped(&["verify", "-"], &good).status.code(), Some(0));

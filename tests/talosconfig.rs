@@ -534,22 +534,10 @@ fn remove_asks_for_each_match_unless_y() {
         "tc",
         config_text("", &[("a1", &[], &[]), ("a2", &[], &[]), ("a3", &[], &[])]),
     );
-    let mut child = env
-        .talmint()
-        .args(["config", "remove", "a*", "--talosconfig", "tc"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"y\nno\nYES\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = env.run_with_stdin(
+        &["config", "remove", "a*", "--talosconfig", "tc"],
+        b"y\nno\nYES\n",
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),

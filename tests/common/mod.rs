@@ -165,6 +165,22 @@ impl Env {
         self.talmint().args(args).output().unwrap()
     }
 
+    /// Run `talmint args…` with `input` on its stdin and return its output.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .talmint()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     /// Run and require success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> Output {
         let out = self.run(args);
