@@ -145,10 +145,9 @@ impl Appender {
     /// # Errors
     /// [`LedgerError::Write`].
     pub fn open(path: &Path) -> Result<Self, LedgerError> {
-        let path = path.display().to_string();
-        let file =
-            fsx::Appending::open(Path::new(&path), fsx::SECRET_MODE).map_err(write_error(&path))?;
-        Ok(Appender { file, path })
+        let name = path.display().to_string();
+        let file = fsx::Appending::open(path, fsx::SECRET_MODE).map_err(write_error(&name))?;
+        Ok(Appender { file, path: name })
     }
 
     /// Append lines made by [`Stamp::line`].

@@ -371,19 +371,8 @@ fn roster_failing_while_issuing_leaves_no_directory_and_keeps_an_existing_one_un
 ",
     );
     env.write("team.yaml", text);
-    let issue = |out: &str| {
-        env.run(&[
-            "--now",
-            NOW,
-            "issue",
-            "--roster",
-            "team.yaml",
-            "--with-secrets",
-            "secrets.yaml",
-            "-o",
-            out,
-        ])
-    };
+    // ISSUE_TEAM at NOW into `out`.
+    let issue = |out: &str| env.run(&[&["--now", NOW], &ISSUE_TEAM[..5], &["-o", out]].concat());
     let before = env.tree_digest();
     let out = issue("new/out");
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
