@@ -173,6 +173,7 @@ fn rename_all(staged: Vec<Staged>) -> Result<(), WriteError> {
 /// [`WriteError::Exists`] early when refusing to clobber an existing file; I/O errors.
 pub fn stage(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<Staged, WriteError> {
     refuse_existing(path, clobber)?;
+    let path = &replaced_path(path, clobber);
     let mut temp = temp_file(path, mode)?;
     temp.write_all(bytes).map_err(io_err(path))?;
     temp.as_file().sync_all().map_err(io_err(path))?;
@@ -195,6 +196,7 @@ pub fn stage_unsynced(
     mode: u32,
     clobber: Clobber,
 ) -> Result<Staged, WriteError> {
+    let path = &replaced_path(path, clobber);
     let mut temp = temp_file(path, mode)?;
     temp.write_all(bytes).map_err(io_err(path))?;
     Ok(Staged {
@@ -204,13 +206,33 @@ pub fn stage_unsynced(
     })
 }
 
-/// A new temporary file beside `path` with exactly `mode`.
+/// The file a write to `path` replaces: the end of the symlink chain when `path` is a symlink
+/// and replacing is allowed (talosctl writes through links, so a dotfile manager's link stays a
+/// link), else `path` itself. (Refusing to clobber, a link of that name is refused as any file.)
+pub fn replaced_path(path: &Path, clobber: Clobber) -> PathBuf {
+    match path.symlink_metadata() {
+        Ok(m) if clobber == Clobber::Replace && m.file_type().is_symlink() => {
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// A new temporary file beside `path` with exactly `mode`, owned as the file it will replace
+/// when there is one (as writing in place would leave it; best effort, since only root may give
+/// a file away).
 fn temp_file(path: &Path, mode: u32) -> Result<tempfile::NamedTempFile, WriteError> {
+    use std::os::unix::fs::MetadataExt;
     let temp = tempfile::Builder::new()
         .prefix(".talmint-")
         .permissions(fs::Permissions::from_mode(mode))
         .tempfile_in(parent_of(path))
         .map_err(io_err(path))?;
+    if let (Ok(old), Ok(new)) = (fs::metadata(path), temp.as_file().metadata()) {
+        if (old.uid(), old.gid()) != (new.uid(), new.gid()) {
+            let _ = std::os::unix::fs::fchown(temp.as_file(), Some(old.uid()), Some(old.gid()));
+        }
+    }
     exact_mode(temp.as_file(), mode).map_err(io_err(path))?;
     Ok(temp)
 }
@@ -271,13 +293,26 @@ impl Staged {
                     io_err(&target)(e.error)
                 }
             })?,
-            Clobber::Replace => self
-                .temp
-                .persist(&target)
-                .map_err(|e| io_err(&target)(e.error))?,
+            Clobber::Replace => match self.temp.persist(&target) {
+                Ok(()) => {}
+                // A file bind-mounted into a container cannot be renamed over: write it in
+                // place, as talosctl always does (not atomic, but the only way there).
+                Err(e) if e.error.kind() == io::ErrorKind::ResourceBusy => {
+                    write_in_place(&e.path, &target).map_err(io_err(&target))?;
+                }
+                Err(e) => return Err(io_err(&target)(e.error)),
+            },
         };
         Ok(())
     }
+}
+
+/// Copy the staged file `temp` over the existing `target` in place and flush it.
+fn write_in_place(temp: &Path, target: &Path) -> io::Result<()> {
+    let bytes = Zeroizing::new(fs::read(temp)?);
+    let mut file = OpenOptions::new().write(true).truncate(true).open(target)?;
+    file.write_all(&bytes)?;
+    file.sync_all()
 }
 
 /// Many files written all-or-nothing into one directory, from any number of threads.

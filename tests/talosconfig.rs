@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 
 use common::{stderr, stdout, Env};
 use talmint::talosconfig::Config;
@@ -818,6 +818,71 @@ fn an_edit_through_a_symlink_replaces_the_target_not_the_link() {
     assert_eq!(
         parse(&env.read("real/tc")).get("a").unwrap().endpoints,
         ["1.2.3.4"]
+    );
+}
+
+#[test]
+fn a_forced_gen_output_through_a_symlink_replaces_the_target_not_the_link() {
+    // A dotfile manager's link stays a link, as with talosctl's os.WriteFile.
+    let env = Env::new();
+    env.write("real/secrets.yaml", "old\n");
+    std::os::unix::fs::symlink(env.path("real/secrets.yaml"), env.path("secrets.yaml")).unwrap();
+    env.ok(&["gen", "secrets", "-o", "secrets.yaml", "--force"]);
+    let link = env.path("secrets.yaml").symlink_metadata().unwrap();
+    assert!(link.file_type().is_symlink());
+    assert!(String::from_utf8(env.read("real/secrets.yaml"))
+        .unwrap()
+        .starts_with("cluster:\n"));
+    assert_eq!(mode(&env.path("real/secrets.yaml")), 0o600);
+}
+
+/// Whether this process may give files away (root, whose new files are owned by uid 0).
+fn may_chown(env: &Env) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(env.write("probe", "")).unwrap().uid() == 0
+}
+
+#[test]
+fn replacing_a_talosconfig_keeps_its_owner_and_group() {
+    use std::os::unix::fs::MetadataExt;
+    let env = Env::new();
+    if !may_chown(&env) {
+        eprintln!("skipped: only root can make a file owned by someone else");
+        return;
+    }
+    let tc = env.write("tc", config_text("a", &[("a", &[], &[])]));
+    std::os::unix::fs::chown(&tc, Some(65534), Some(65534)).unwrap();
+    env.ok(&["config", "node", "10.0.0.1", "--talosconfig", "tc"]);
+    let meta = std::fs::metadata(&tc).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    assert_eq!(parse(&env.read("tc")).get("a").unwrap().nodes, ["10.0.0.1"]);
+}
+
+#[test]
+fn a_bind_mounted_talosconfig_is_written_in_place() {
+    // `docker run -v ~/.talos/config:/root/.talos/config`: a mount point cannot be renamed over,
+    // so the edit writes the file in place, as talosctl does. In a private mount namespace, so
+    // nothing outlives the test.
+    let env = Env::new();
+    env.write("host", config_text("a", &[("a", &[], &[])]));
+    env.write("mounted", "");
+    let script = format!(
+        "mount --bind host mounted || exit 97; exec {} config node 10.0.0.9 --talosconfig mounted",
+        env!("CARGO_BIN_EXE_talmint")
+    );
+    let out = Command::new("unshare")
+        .args(["--mount", "sh", "-c", &script])
+        .current_dir(env.path(""))
+        .output()
+        .unwrap();
+    if out.status.code() == Some(97) {
+        eprintln!("skipped: no bind mounts here: {}", stderr(&out));
+        return;
+    }
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        parse(&env.read("host")).get("a").unwrap().nodes,
+        ["10.0.0.9"]
     );
 }
 

@@ -128,7 +128,7 @@ pub fn load_existing(path: &Path) -> Result<Config, StoreError> {
 /// # Errors
 /// [`StoreError::Write`].
 pub fn save(path: &Path, config: &Config) -> Result<(), StoreError> {
-    let real = real_path(path);
+    let real = fsx::replaced_path(path, Clobber::Replace);
     create_parent(&real)?;
     let _lock = fsx::lock(&real).map_err(StoreError::Write)?;
     write_locked(&real, config)
@@ -174,7 +174,7 @@ where
             Change::Discard => Ok(value),
         };
     }
-    let real = real_path(&target.path);
+    let real = fsx::replaced_path(&target.path, Clobber::Replace);
     create_parent(&real)?;
     let _lock = fsx::lock(&real).map_err(StoreError::Write)?;
     let mut config = if real.symlink_metadata().is_ok() {
@@ -290,17 +290,6 @@ fn same_context(x: &super::Context, y: &super::Context) -> bool {
         && auth(x) == auth(y)
         && x.cluster == y.cluster
         && x.proxy_url == y.proxy_url
-}
-
-/// The file a symlinked talosconfig points to: talosctl's `os.WriteFile` writes through links,
-/// so talmint replaces the link's target, not the link (and locks the target).
-fn real_path(path: &Path) -> PathBuf {
-    match path.symlink_metadata() {
-        Ok(m) if m.file_type().is_symlink() => {
-            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-        }
-        _ => path.to_path_buf(),
-    }
 }
 
 #[cfg(test)]
