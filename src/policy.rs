@@ -75,6 +75,7 @@ pub enum PolicyError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a policy mapping with roles")]
 struct RawPolicy {
+    #[serde(deserialize_with = "roles_once_each")]
     roles: BTreeMap<String, Option<RawRole>>,
     endpoints: Option<Vec<String>>,
     nodes: Option<Vec<String>>,
@@ -88,6 +89,37 @@ struct RawPolicy {
 struct RawRole {
     #[serde(rename = "maxTTL")]
     max_ttl: Option<String>,
+}
+
+/// The `roles` map, refusing a role named twice: a second entry would silently replace the
+/// first, so a reader of the file could see a limit that is not enforced.
+fn roles_once_each<'de, D>(d: D) -> Result<BTreeMap<String, Option<RawRole>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Roles;
+    impl<'de> serde::de::Visitor<'de> for Roles {
+        type Value = BTreeMap<String, Option<RawRole>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of roles such as {os:reader: {maxTTL: 30d}}")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut roles = BTreeMap::new();
+            while let Some((name, rule)) = map.next_entry::<String, Option<RawRole>>()? {
+                if roles.contains_key(&name) {
+                    return Err(serde::de::Error::custom(format!(
+                        "role {name} is given twice: keep one entry for it"
+                    )));
+                }
+                roles.insert(name, rule);
+            }
+            Ok(roles)
+        }
+    }
+    d.deserialize_map(Roles)
 }
 
 impl Policy {

@@ -518,6 +518,24 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "policy naming a role twice (the second would silently lift the first's limit)",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write(
+                "policy.yaml",
+                "roles:\n  os:admin:\n    maxTTL: 1h\n  os:reader: {}\n  os:admin: {}\n",
+            );
+        },
+        args: &[
+            "config", "new", "--with-secrets", "s.yaml", "--roles", "os:admin", "--crt-ttl",
+            "8760h", "--policy", "policy.yaml",
+        ],
+        expect: &[
+            "error: policy policy.yaml: roles: role os:admin is given twice: keep one entry for it at line 2 column 3",
+        ],
+        code: 1,
+    },
+    Case {
         name: "policy file missing",
         setup: |env| bundle(env, "s.yaml"),
         args: &["config", "new", "--with-secrets", "s.yaml", "--policy", "policy.yaml"],
