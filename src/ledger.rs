@@ -84,6 +84,7 @@ pub struct Stamp {
     issuer_pin: String,
     time: String,
     command: String,
+    label_prefix: Option<String>,
 }
 
 impl Stamp {
@@ -93,7 +94,15 @@ impl Stamp {
             issuer_pin: issuer.spki_pin(),
             time: rfc3339(now),
             command: command.to_string(),
+            label_prefix: None,
         }
+    }
+
+    /// The same stamp, putting `prefix` and a slash in front of every label (`issue --label`).
+    #[must_use]
+    pub fn with_label_prefix(mut self, prefix: Option<&str>) -> Self {
+        self.label_prefix = prefix.map(str::to_string);
+        self
     }
 
     /// The ledger entry for `cert`, labelled `label`.
@@ -108,7 +117,10 @@ impl Stamp {
             not_before: rfc3339(cert.not_before),
             not_after: rfc3339(cert.not_after),
             issuer: self.issuer_pin.clone(),
-            label: label.to_string(),
+            label: match &self.label_prefix {
+                Some(prefix) => format!("{prefix}/{label}"),
+                None => label.to_string(),
+            },
             command: self.command.clone(),
         }
     }

@@ -728,3 +728,67 @@ fn renew_all_skips_contexts_from_another_ca_and_keeps_the_old_lifetime() {
     );
     assert_eq!(env.tree_digest(), digest);
 }
+
+/// The `label` of every ledger line, in order.
+fn ledger_labels(env: &Env) -> Vec<String> {
+    String::from_utf8(env.read("talmint-ledger.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["label"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn label_is_recorded_by_every_issuing_command() {
+    let env = Env::new();
+    setup(&env);
+    let bundle = ["--with-secrets", "secrets.yaml"];
+    env.ok(&[&["config", "new", "tc", "--context", "ops"][..], &bundle].concat());
+    env.ok(&[&["config", "new", "t2", "--label", "TICKET-1"][..], &bundle].concat());
+    env.write(
+        "team.yaml",
+        "entries:\n  - {name: alice, roles: [os:reader]}\n  - {name: bob, roles: [os:reader]}\n",
+    );
+    env.ok(&[
+        &["issue", "--roster", "team.yaml", "-o", "out"][..],
+        &bundle,
+    ]
+    .concat());
+    env.ok(&[
+        &[
+            "issue",
+            "--roster",
+            "team.yaml",
+            "-o",
+            "out2",
+            "--label",
+            "TICKET-2",
+        ][..],
+        &bundle,
+    ]
+    .concat());
+    let renew = [
+        "config",
+        "renew",
+        "--talosconfig",
+        "tc",
+        "--label",
+        "TICKET-3",
+    ];
+    env.ok(&[&renew[..], &bundle].concat());
+    assert_eq!(
+        ledger_labels(&env),
+        [
+            "ops",
+            "TICKET-1",
+            "alice",
+            "bob",
+            "TICKET-2/alice",
+            "TICKET-2/bob",
+            "TICKET-3/ops"
+        ]
+    );
+}

@@ -109,7 +109,8 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     };
     let batch = fsx::Batch::new(&args.output, 0o700, output::clobber(args.force))?;
     let ledger_path = args.issuing.ledger_path(args.ca.key_file());
-    let stamp = ledger::Stamp::new(ca.cert(), ctx.now(), "issue");
+    let stamp = ledger::Stamp::new(ca.cert(), ctx.now(), "issue")
+        .with_label_prefix(args.issuing.label.as_deref());
     let issued = roster::issue_all(
         &entries,
         &roster::Issuing {

@@ -70,9 +70,11 @@ pub struct Flags {
     /// Issuance ledger (JSON lines). Default: talmint-ledger.jsonl beside the secrets bundle or CA key.
     #[arg(long)]
     pub ledger: Option<PathBuf>,
-    /// Label recorded in the ledger.
-    #[arg(long, default_value = "")]
-    pub label: String,
+    /// Label recorded in the ledger. Default: the context name (config new, gen config), the
+    /// --name (gen crt), each entry's or context's name (issue, config renew: a label given there
+    /// is put in front, LABEL/NAME).
+    #[arg(long)]
+    pub label: Option<String>,
 }
 
 /// `0` or a positive Go duration, in seconds.
@@ -98,6 +100,20 @@ impl Flags {
     /// The validity window for a certificate issued now.
     pub fn window(&self, now: OffsetDateTime, ttl: Ttl) -> Window {
         Window::new(now, ttl).backdated(self.backdate)
+    }
+
+    /// The ledger label of the one certificate a command issues: `--label`, else `default`.
+    pub fn label_or<'a>(&'a self, default: &'a str) -> &'a str {
+        self.label.as_deref().unwrap_or(default)
+    }
+
+    /// The ledger label of one of several certificates, each known by `name`: `LABEL/name` with
+    /// `--label`, else `name`.
+    pub fn label_each(&self, name: &str) -> String {
+        match &self.label {
+            Some(label) => format!("{label}/{name}"),
+            None => name.to_string(),
+        }
     }
 
     /// Where the ledger goes: `--ledger`, else beside the file holding the CA's key (a secrets

@@ -99,11 +99,7 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
         nodes: global.nodes.clone(),
     };
     let yaml = credential::single_yaml(&ca_pem, &issued, &target)?;
-    let label = if args.issuing.label.is_empty() {
-        target.context.as_str()
-    } else {
-        args.issuing.label.as_str()
-    };
+    let label = args.issuing.label_or(&target.context);
     let ledger = args.issuing.ledger_path(args.ca.key_file());
     let record = || {
         issuing::record(

@@ -120,8 +120,15 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
                 );
             }
             // Recorded before the talosconfig is saved: never a credential without its line.
-            let certs: Vec<(&Certificate, &str)> =
-                out.iter().map(|(n, c)| (c, n.as_str())).collect();
+            let labels: Vec<String> = out
+                .iter()
+                .map(|(n, _)| args.issuing.label_each(n))
+                .collect();
+            let certs: Vec<(&Certificate, &str)> = out
+                .iter()
+                .zip(&labels)
+                .map(|((_, c), l)| (c, l.as_str()))
+                .collect();
             issuing::record(
                 &args.issuing.ledger_path(args.ca.key_file()),
                 &certs,

@@ -342,14 +342,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         let bundle_path = args.with_secrets.as_ref().unwrap_or(&secrets_path);
         issuing::record(
             &args.issuing.ledger_path(bundle_path),
-            &[(
-                &issued.cert,
-                if args.issuing.label.is_empty() {
-                    args.cluster_name.as_str()
-                } else {
-                    args.issuing.label.as_str()
-                },
-            )],
+            &[(&issued.cert, args.issuing.label_or(&args.cluster_name))],
             ca.cert(),
             ctx.now(),
             "gen config",

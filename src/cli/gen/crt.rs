@@ -67,11 +67,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     )?;
     let issued = ca.issue_from_csr(&csr, &args.issuing.window(ctx.now(), ttl))?;
     let out = PathBuf::from(format!("{}.crt", args.name));
-    let label = if args.issuing.label.is_empty() {
-        args.name.as_str()
-    } else {
-        args.issuing.label.as_str()
-    };
+    let label = args.issuing.label_or(&args.name);
     // Recorded before it is written (a write that would be refused is found first).
     fsx::refuse_existing(&out, output::clobber(force))?;
     fsx::check_parent(&out)?;
