@@ -107,7 +107,7 @@ fn main() {
             "  - name: u{i}\n    roles: [os:reader]\n    ttl: 8h\n"
         ));
     }
-    let entries = talmint::roster::parse(&roster, "bench", &defaults, None).unwrap();
+    let entries = talmint::roster::parse(&roster, "bench", &defaults, None, None).unwrap();
     let ca_pem = ca.cert_pem().as_bytes().to_vec();
     #[allow(clippy::disallowed_methods)]
     std::fs::write(dir.join("team.yaml"), &roster).unwrap();

@@ -58,7 +58,7 @@ pub fn policy(data: &[u8]) {
             cluster: "fuzz".into(),
             allow_unknown_roles: false,
         };
-        let _ = crate::roster::parse(text, "fuzz", &defaults, None);
+        let _ = crate::roster::parse(text, "fuzz", &defaults, None, None);
         let _ = text.parse::<crate::pki::Ttl>();
     }
 }

@@ -133,7 +133,11 @@ fn safe_file_stem(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c))
 }
 
-/// Parse and validate a roster; every problem is collected.
+/// A check of an entry's TTL beyond the roster itself (that the CA can sign it), giving the
+/// problem to list.
+pub type TtlCheck<'a> = &'a dyn Fn(Ttl) -> Result<(), String>;
+
+/// Parse and validate a roster; every problem is collected, including those `ttl_check` finds.
 ///
 /// # Errors
 /// [`RosterError::Document`] when the text is not a roster; [`RosterError::Entries`] listing each
@@ -143,6 +147,7 @@ pub fn parse(
     source: &str,
     defaults: &Defaults,
     policy: Option<&Policy>,
+    ttl_check: Option<TtlCheck<'_>>,
 ) -> Result<Vec<Entry>, RosterError> {
     let raw: RawRoster = serde_yaml::from_str(text).map_err(|e| RosterError::Document {
         source_name: source.to_string(),
@@ -205,8 +210,16 @@ pub fn parse(
                 }
             },
         };
+        if e.context.as_deref() == Some("") {
+            mine.push("context must not be empty: leave it out for the default".to_string());
+        }
         let endpoints = e.endpoints.unwrap_or_default();
         let nodes = e.nodes.unwrap_or_default();
+        if let (Some(ttl), Some(check)) = (ttl, ttl_check) {
+            if let Err(err) = check(ttl) {
+                mine.push(err);
+            }
+        }
         if let (Some(roles), Some(ttl)) = (&roles, ttl) {
             if let Some(p) = policy {
                 let req = Request {
@@ -477,7 +490,7 @@ mod tests {
     #[test]
     fn every_invalid_entry_is_listed() {
         let text = "entries:\n  - name: alice\n    roles: [os:reader]\n  - name: bob\n    roles: [os:admn]\n  - roles: [os:reader]\n  - name: alice\n    roles: [os:reader]\n  - name: carol\n    roles: [os:reader]\n    ttl: soon\n  - name: ../x\n    roles: [os:reader]\n";
-        let err = parse(text, "team.yaml", &defaults(), None).unwrap_err();
+        let err = parse(text, "team.yaml", &defaults(), None, None).unwrap_err();
         let RosterError::Entries { problems, .. } = &err else {
             panic!("not listed by entry: {err}");
         };
@@ -509,7 +522,7 @@ mod tests {
     #[test]
     fn issue6_for_chooses_least_privileged_roles_per_entry() {
         let text = "entries:\n  - name: ops\n    for: [reboot, dmesg]\n  - name: backup\n    for: [etcd snapshot]\n";
-        let e = parse(text, "r", &defaults(), None).unwrap();
+        let e = parse(text, "r", &defaults(), None, None).unwrap();
         assert_eq!(e[0].roles.strings(), ["os:operator"]);
         assert_eq!(e[0].for_calls, ["reboot", "dmesg"]);
         assert_eq!(e[0].target.context, "operator@prod");
@@ -527,7 +540,7 @@ mod tests {
                 "entries[0].roles",
             ),
         ] {
-            let err = parse(text, "team.yaml", &defaults(), None).unwrap_err();
+            let err = parse(text, "team.yaml", &defaults(), None, None).unwrap_err();
             assert!(matches!(err, RosterError::Document { .. }), "{err}");
             let msg = err.to_string();
             assert!(
@@ -542,7 +555,7 @@ mod tests {
     #[test]
     fn issue6_for_problems_are_listed_with_the_others() {
         let text = "entries:\n  - name: a\n    for: []\n  - name: b\n    for: [rebot]\n  - name: c\n    roles: [os:reader]\n    for: [dmesg]\n";
-        let err = parse(text, "r", &defaults(), None).unwrap_err();
+        let err = parse(text, "r", &defaults(), None, None).unwrap_err();
         let RosterError::Entries { problems, .. } = &err else {
             panic!("not listed by entry: {err}");
         };
@@ -566,7 +579,7 @@ mod tests {
     fn spare_keys_are_used_once_each_then_fresh_ones_are_made() {
         let ca = ca(KeyAlgorithm::Ed25519);
         let text = "entries:\n  - name: a\n    roles: [os:reader]\n  - name: b\n    roles: [os:reader]\n  - name: c\n    roles: [os:reader]\n";
-        let entries = parse(text, "r", &defaults(), None).unwrap();
+        let entries = parse(text, "r", &defaults(), None, None).unwrap();
         let spare = SpareKeys::make_until(ca.key_algorithm(), &AtomicBool::new(false), 2).unwrap();
         assert_eq!(spare.0.lock().unwrap().len(), 2, "stops at the bound");
         let spare_spki: Vec<Vec<u8>> = {
@@ -631,7 +644,7 @@ mod tests {
     #[test]
     fn defaults_fill_ttl_and_context() {
         let text = "entries:\n  - name: ci\n    roles: [os:etcd:backup]\n  - name: ops\n    roles: [os:reader, os:operator]\n    ttl: 7d\n    context: ops\n";
-        let e = parse(text, "r", &defaults(), None).unwrap();
+        let e = parse(text, "r", &defaults(), None, None).unwrap();
         assert_eq!(e[0].target.context, "etcd:backup@prod");
         assert_eq!(e[0].ttl, Ttl::from_hours(8760));
         assert_eq!(e[1].target.context, "ops");

@@ -342,17 +342,28 @@ fn roster_with_one_bad_entry_writes_nothing_and_lists_every_problem() {
     setup(&env);
     let mut text = roster(20);
     text.push_str("  - name: mallory\n    roles: [os:admn]\n  - name: eve\n    roles: [os:reader]\n    ttl: -1h\n");
+    // Found with the others, not on a second run: a TTL the CA cannot sign, an empty context.
+    text.push_str("  - name: late\n    roles: [os:reader]\n    ttl: 100000h\n");
+    text.push_str("  - name: blank\n    roles: [os:reader]\n    context: ''\n");
     env.write("team.yaml", text);
     let before = env.tree_digest();
     let out = env.run(ISSUE_TEAM);
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("2 invalid entries"), "{err}");
+    assert!(err.contains("4 invalid entries"), "{err}");
     assert!(
         err.contains("entries[20] (mallory): unknown roles: os:admn"),
         "{err}"
     );
     assert!(err.contains("entries[21] (eve)"), "{err}");
+    assert!(
+        err.contains("entries[22] (late): TTL 100000h0m0s runs past the CA's expiry"),
+        "{err}"
+    );
+    assert!(
+        err.contains("entries[23] (blank): context must not be empty"),
+        "{err}"
+    );
     assert_eq!(env.tree_digest(), before);
     assert!(!env.path("out").exists());
 }
@@ -361,18 +372,21 @@ fn roster_with_one_bad_entry_writes_nothing_and_lists_every_problem() {
 fn roster_failing_while_issuing_leaves_no_directory_and_keeps_an_existing_one_untouched() {
     let env = Env::new();
     setup(&env);
-    // Valid entries, but the last one outlives the OS CA (ten years from 2026-01-01): the
-    // failure comes after the output has been prepared.
-    let mut text = roster(50);
-    text.push_str(
-        "  - name: late
-    roles: [os:reader]
-    ttl: 100000h
-",
-    );
-    env.write("team.yaml", text);
+    // A valid roster, but the ledger cannot be opened (it is a directory): the failure comes
+    // in the writing thread, after the output has been prepared and signing has begun.
+    env.write("team.yaml", roster(50));
+    std::fs::create_dir(env.path("ledger-dir")).unwrap();
     // ISSUE_TEAM at NOW into `out`.
-    let issue = |out: &str| env.run(&[&["--now", NOW], &ISSUE_TEAM[..5], &["-o", out]].concat());
+    let issue = |out: &str| {
+        env.run(
+            &[
+                &["--now", NOW],
+                &ISSUE_TEAM[..5],
+                &["-o", out, "--ledger", "ledger-dir"],
+            ]
+            .concat(),
+        )
+    };
     let before = env.tree_digest();
     let out = issue("new/out");
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));

@@ -64,28 +64,35 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         cluster: args.cluster.clone(),
         allow_unknown_roles: args.allow_unknown_roles,
     };
-    // While this core parses the roster, another loads the CA and makes keys ahead. A roster
-    // entry takes more than 16 bytes, so that bounds the keys worth making.
+    let (ca, ca_pem) = args.ca.load()?;
+    // Whether the CA can sign at all is one problem, not one per entry; whether it can sign each
+    // entry's TTL is listed with the roster's other problems.
+    ca.check_window(&args.issuing.window(ctx.now(), Ttl::from_secs(1)))?;
+    let ttl_check = |ttl| {
+        ca.check_window(&args.issuing.window(ctx.now(), ttl))
+            .map_err(|e| e.to_string())
+    };
+    // While this core parses the roster, another makes keys ahead. A roster entry takes more
+    // than 16 bytes, so that bounds the keys worth making.
     let stop = AtomicBool::new(false);
-    let (entries, loaded) = std::thread::scope(|s| {
-        let spare = s.spawn(|| -> anyhow::Result<_> {
-            let (ca, ca_pem) = args.ca.load()?;
-            let keys = SpareKeys::make_until(ca.key_algorithm(), &stop, text.len() / 16 + 1)?;
-            Ok((ca, ca_pem, keys))
-        });
+    let (entries, spare_keys) = std::thread::scope(|s| {
+        let spare =
+            s.spawn(|| SpareKeys::make_until(ca.key_algorithm(), &stop, text.len() / 16 + 1));
         let entries = roster::parse(
             &text,
             &args.roster.display().to_string(),
             &defaults,
             policy.as_ref(),
+            Some(&ttl_check),
         );
         stop.store(true, Ordering::Relaxed);
-        let loaded = spare
+        let keys = spare
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (entries, loaded)
+        (entries, keys)
     });
     let entries = entries?;
+    let spare_keys = spare_keys?;
     for e in entries.iter().filter(|e| !e.for_calls.is_empty()) {
         ctx.note(&format!(
             "{}: roles for {}: {}",
@@ -94,7 +101,6 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             e.roles
         ));
     }
-    let (ca, ca_pem, spare_keys) = loaded?;
     // One signing thread per core; one more thread creates the files.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let total = entries.len();
