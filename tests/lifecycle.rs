@@ -806,3 +806,47 @@ fn label_is_recorded_by_every_issuing_command() {
         ]
     );
 }
+
+/// NotAfter − NotBefore of the current context's certificate in `file`, in seconds.
+fn lifetime(env: &Env, file: &str, context: &str) -> i64 {
+    let config = Config::parse(std::str::from_utf8(&env.read(file)).unwrap()).unwrap();
+    let cert = cert_of(&config, context);
+    (cert.not_after - cert.not_before).whole_seconds()
+}
+
+#[test]
+fn renew_keeps_the_ttl_asked_for_not_the_backdated_lifetime() {
+    let env = Env::new();
+    setup(&env);
+    let new = |file: &str, extra: &[&str]| {
+        let base = [
+            "--now",
+            NOW,
+            "config",
+            "new",
+            file,
+            "--with-secrets",
+            "secrets.yaml",
+        ];
+        env.ok(&[&base[..], &["--crt-ttl", "1h", "--backdate", "720h"], extra].concat());
+    };
+    let renew = |file: &str, extra: &[&str]| {
+        let base = ["--now", NOW, "config", "renew", "--talosconfig", file];
+        env.ok(&[&base[..], &["--with-secrets", "secrets.yaml"], extra].concat());
+    };
+    // Recorded in the ledger: the TTL comes from it, so a one-hour credential stays one hour,
+    // however often it is renewed.
+    new("a", &[]);
+    assert_eq!(lifetime(&env, "a", "admin@talos"), 721 * 3600);
+    renew("a", &[]);
+    assert_eq!(lifetime(&env, "a", "admin@talos"), 3600);
+    renew("a", &[]);
+    assert_eq!(lifetime(&env, "a", "admin@talos"), 3600);
+
+    // Not in this ledger: its lifetime less the --backdate of the renewal, so renewing with the
+    // flags it was issued with keeps it, and a policy allowing the TTL allows the renewal.
+    new("b", &["--ledger", "elsewhere.jsonl"]);
+    env.write("policy.yaml", "roles:\n  os:admin:\n    maxTTL: 1h\n");
+    renew("b", &["--backdate", "720h", "--policy", "policy.yaml"]);
+    assert_eq!(lifetime(&env, "b", "admin@talos"), 721 * 3600);
+}

@@ -4,9 +4,12 @@
 
 use anyhow::Context as _;
 use base64::Engine;
+use talmint::ledger;
 use talmint::pki::{Certificate, Ttl};
 use talmint::roles::RoleSet;
 use talmint::talosconfig::{self, credential};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::{Ctx, Global};
@@ -18,13 +21,13 @@ use crate::cli::issuing;
 talmint config renew --with-secrets secrets.yaml                 # the current context\n  \
 talmint config renew --context reader@prod --with-secrets secrets.yaml --crt-ttl 8h\n  \
 talmint config renew --all --ca-crt talos.crt --ca-key talos.key\n\n\
-The new certificate keeps the old one's roles; its TTL is --crt-ttl, or the old certificate's\n\
-lifetime when not given.")]
+The new certificate keeps the old one's roles; its TTL is --crt-ttl, or else the TTL the old\n\
+certificate was issued with: from its ledger line, or its lifetime less --backdate.")]
 pub struct Args {
     /// Renew every context whose certificate the CA issued (contexts from other CAs are skipped).
     #[arg(long)]
     pub all: bool,
-    /// Certificate TTL (default: the old certificate's lifetime).
+    /// Certificate TTL (default: the old certificate's TTL, see below).
     #[arg(long = "crt-ttl")]
     pub crt_ttl: Option<Ttl>,
     #[command(flatten)]
@@ -47,6 +50,8 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     talmint::fsx::check_parent(&target.path)?;
     let (ca, ca_pem) = args.ca.load()?;
     let policy = args.issuing.load_policy()?;
+    // The ledger tells the TTL each old certificate was asked for (when talmint issued it).
+    let ledger = talmint::ledger::read(&args.issuing.ledger_path(args.ca.key_file())).ok();
     let b64 = base64::engine::general_purpose::STANDARD;
     let renewed = talosconfig::update(
         &target,
@@ -85,9 +90,9 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
                     anyhow::bail!("context {name:?}: its certificate was not issued by {}: give the CA that issued it", args.ca.describe());
                 }
                 let roles = RoleSet::parse_lenient(old.organizations.iter().map(String::as_str));
-                let lifetime =
-                    u64::try_from((old.not_after - old.not_before).whole_seconds()).unwrap_or(0);
-                let ttl = args.crt_ttl.unwrap_or(Ttl::from_secs(lifetime.max(1)));
+                let ttl = args.crt_ttl.unwrap_or_else(|| {
+                    requested_ttl(&old, ledger.as_deref(), args.issuing.backdate)
+                });
                 issuing::check_policy(
                     policy.as_ref(),
                     &talmint::policy::Request {
@@ -143,4 +148,24 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
         ctx.note(&format!("renewed context {name:?}"));
     }
     Ok(())
+}
+
+/// The TTL `old` was issued with, so that renewing does not stretch it: NotAfter less the time of
+/// issue in its ledger line (a back-dated NotBefore is not part of the TTL), else its lifetime
+/// less this run's `backdate` (exact when renewed with the flags it was issued with).
+fn requested_ttl(old: &Certificate, ledger: Option<&[ledger::Entry]>, backdate: u64) -> Ttl {
+    let serial = talmint::report::serial_number(&old.serial_hex);
+    let fingerprint = old.fingerprint();
+    let issued_at = ledger
+        .unwrap_or_default()
+        .iter()
+        .find(|e| e.serial == serial && e.fingerprint == fingerprint)
+        .and_then(|e| OffsetDateTime::parse(&e.time, &Rfc3339).ok());
+    let seconds = match issued_at {
+        Some(at) => (old.not_after - at).whole_seconds(),
+        None => {
+            (old.not_after - old.not_before).whole_seconds() - i64::try_from(backdate).unwrap_or(0)
+        }
+    };
+    Ttl::from_secs(u64::try_from(seconds).unwrap_or(0).max(1))
 }
