@@ -119,6 +119,35 @@ fn backdate_moves_not_before_and_keeps_not_after() {
         time::OffsetDateTime::parse(NOW, &time::format_description::well_known::Rfc3339).unwrap();
     assert_eq!(c.not_before, now - time::Duration::minutes(5));
     assert_eq!(c.not_after, now + time::Duration::hours(1));
+
+    // The default, 0, in any spelling; never negative.
+    for zero in ["0", "0s", "0m0s"] {
+        let out = env.ok(&[
+            "--now",
+            NOW,
+            "config",
+            "new",
+            "-o",
+            "-",
+            "--with-secrets",
+            "secrets.yaml",
+            "--backdate",
+            zero,
+        ]);
+        let cfg = Config::parse(&common::stdout(&out)).unwrap();
+        assert_eq!(cert_of(&cfg, "admin@talos").not_before, now, "{zero}");
+    }
+    let out = env.run(&[
+        "config",
+        "new",
+        "-o",
+        "-",
+        "--with-secrets",
+        "secrets.yaml",
+        "--backdate=-5m",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("it must not be negative"));
 }
 
 #[test]

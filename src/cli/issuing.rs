@@ -77,14 +77,17 @@ pub struct Flags {
     pub label: Option<String>,
 }
 
-/// `0` or a positive Go duration, in seconds.
+/// A Go duration that is not negative (`0`, `0s`, `5m`), in whole seconds.
 pub fn parse_backdate(s: &str) -> Result<u64, String> {
-    if s.trim() == "0" {
-        return Ok(0);
+    match talmint::goduration::parse_nanos(s.trim(), true) {
+        Some(nanos) if nanos >= 0 => Ok(u64::try_from(nanos / 1_000_000_000).unwrap_or(u64::MAX)),
+        Some(_) => Err(format!(
+            "invalid backdate {s:?}: it must not be negative, e.g. 5m"
+        )),
+        None => Err(format!(
+            "invalid backdate {s:?}: use Go duration syntax such as 5m or 1h, or 0"
+        )),
     }
-    s.parse::<Ttl>()
-        .map(|t| t.as_secs())
-        .map_err(|e| e.to_string())
 }
 
 impl Flags {

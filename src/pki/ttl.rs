@@ -17,6 +17,9 @@ pub enum TtlError {
     /// Zero or negative.
     #[error("invalid TTL {0:?}: the TTL must be positive, e.g. 8h")]
     NotPositive(String),
+    /// Positive but under a second: certificates count whole seconds.
+    #[error("invalid TTL {0:?}: the TTL must be at least 1s (certificates count whole seconds)")]
+    UnderASecond(String),
 }
 
 impl Ttl {
@@ -51,7 +54,7 @@ impl FromStr for Ttl {
             return Err(TtlError::NotPositive(input.to_string()));
         }
         match u64::try_from(nanos / 1_000_000_000) {
-            Ok(0) => Err(TtlError::NotPositive(input.to_string())),
+            Ok(0) => Err(TtlError::UnderASecond(input.to_string())),
             Ok(secs) => Ok(Ttl(secs)),
             Err(_) => Err(syntax()),
         }
@@ -91,11 +94,17 @@ mod tests {
 
     #[test]
     fn zero_negative_and_junk_are_refused() {
-        for bad in ["0", "0h", "-1h", "500ms"] {
+        for bad in ["0", "0h", "-1h"] {
             assert!(
                 matches!(bad.parse::<Ttl>(), Err(TtlError::NotPositive(_))),
                 "{bad}"
             );
+        }
+        // Positive, but a certificate cannot say it: the message must not claim it is not.
+        for short in ["500ms", "999999us", "1ns"] {
+            let err = short.parse::<Ttl>().unwrap_err();
+            assert_eq!(err, TtlError::UnderASecond(short.into()));
+            assert!(err.to_string().contains("at least 1s"), "{err}");
         }
         for bad in ["abc", "", "8", "h", "1x", "1h-", "--1h", ".h"] {
             assert!(
