@@ -178,3 +178,76 @@ fn gen_commands_refuse_to_overwrite_without_force_and_replace_with_it() {
     assert_ne!(env.read("a.key"), first);
     env.ok(&["gen", "key", "--name", "a", "-f"]);
 }
+
+#[test]
+fn gen_crt_writes_a_third_party_csr_subject_as_go_does() {
+    // An openssl CSR: CN first, each role its own RDN, UTF8String values, an emailAddress, and an
+    // IPv4-mapped IPv6 SAN. talosctl's gen crt (Go's CreateCertificate from the parsed pkix.Name)
+    // writes one O RDN with both roles, then CN, as PrintableString; drops the email; and writes
+    // the IP as 4 bytes.
+    if !common::openssl::available() {
+        return;
+    }
+    use x509_parser::prelude::*;
+    let env = Env::new();
+    env.ok(&["gen", "ca", "--organization", "talos"]);
+    let (ok, text) = common::openssl::run(
+        &["genpkey", "-algorithm", "ed25519", "-out", "u.key"],
+        &env.path(""),
+    );
+    assert!(ok, "{text}");
+    let (ok, text) = common::openssl::run(
+        &[
+            "req",
+            "-new",
+            "-key",
+            "u.key",
+            "-utf8",
+            "-subj",
+            "/CN=alice/O=os:reader/O=os:admin/emailAddress=a@example.com",
+            "-addext",
+            "subjectAltName=IP:::ffff:10.0.0.1",
+            "-out",
+            "u.csr",
+        ],
+        &env.path(""),
+    );
+    assert!(ok, "{text}");
+    env.ok(&[
+        "gen", "crt", "--name", "u", "--ca", "talos", "--csr", "u.csr",
+    ]);
+    let pem = env.read("u.crt");
+    let (_, pem) = parse_x509_pem(&pem).unwrap();
+    let cert = pem.parse_x509().unwrap();
+    let rdns: Vec<Vec<(String, u8, String)>> = cert
+        .subject()
+        .iter()
+        .map(|rdn| {
+            rdn.iter()
+                .map(|atv| {
+                    (
+                        atv.attr_type().to_id_string(),
+                        atv.attr_value().header.tag().0 as u8,
+                        atv.as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    const PRINTABLE: u8 = 19;
+    assert_eq!(
+        rdns,
+        [
+            vec![
+                ("2.5.4.10".to_string(), PRINTABLE, "os:admin".to_string()),
+                ("2.5.4.10".to_string(), PRINTABLE, "os:reader".to_string()),
+            ],
+            vec![("2.5.4.3".to_string(), PRINTABLE, "alice".to_string())],
+        ]
+    );
+    let san = cert.subject_alternative_name().unwrap().unwrap().value;
+    assert_eq!(
+        san.general_names,
+        [GeneralName::IPAddress(&[10, 0, 0, 1][..])]
+    );
+}

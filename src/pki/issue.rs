@@ -10,7 +10,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use der::asn1::{BitString, GeneralizedTime, OctetString, SetOfVec, UtcTime};
-use der::{Any, Decode, Encode, Tag};
+use der::{Any, Decode, Encode, Tag, Tagged};
 use time::OffsetDateTime;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -450,15 +450,94 @@ pub(crate) fn organization_name<'a>(
     Ok(RdnSequence(vec![RelativeDistinguishedName(set)]))
 }
 
+const OID_CN: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.4.3");
+
+/// A string attribute value as Go's `encoding/asn1` writes one: PrintableString when every
+/// character allows it, else UTF8String.
+fn go_string(v: &str) -> Result<Any, PkiError> {
+    Ok(match der::asn1::PrintableStringRef::new(v) {
+        Ok(p) => Any::encode_from(&p)?,
+        Err(_) => Any::new(Tag::Utf8String, v.as_bytes())?,
+    })
+}
+
 /// A Name with only `CN=<name>` (UTF8String unless printable, as Go).
 fn common_name_only(cn: &str) -> Result<Name, PkiError> {
-    const OID_CN: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.4.3");
-    let value = match der::asn1::PrintableStringRef::new(cn) {
-        Ok(p) => Any::encode_from(&p)?,
-        Err(_) => Any::new(Tag::Utf8String, cn.as_bytes())?,
-    };
-    let set = SetOfVec::try_from(vec![AttributeTypeAndValue { oid: OID_CN, value }])?;
+    let set = SetOfVec::try_from(vec![AttributeTypeAndValue {
+        oid: OID_CN,
+        value: go_string(cn)?,
+    }])?;
     Ok(RdnSequence(vec![RelativeDistinguishedName(set)]))
+}
+
+/// A CSR's subject as Go's `x509.CreateCertificate` writes it from the parsed `pkix.Name`
+/// (`FillFromRDNSequence`, then `ToRDNSequence`): C, ST, L, street, postalCode, O and OU each as
+/// one RDN holding all their values (DER-sorted), then CN and serialNumber (the last of each);
+/// other attributes (emailAddress, ...) are dropped, as Go drops them.
+fn go_name(der_bytes: &[u8]) -> Result<Name, PkiError> {
+    const MULTI: [&str; 7] = [
+        "2.5.4.6", "2.5.4.8", "2.5.4.7", "2.5.4.9", "2.5.4.17", "2.5.4.10", "2.5.4.11",
+    ];
+    const SERIAL: der::oid::ObjectIdentifier = der::oid::ObjectIdentifier::new_unwrap("2.5.4.5");
+    let name = Name::from_der(der_bytes)?;
+    let mut values: Vec<(der::oid::ObjectIdentifier, String)> = Vec::new();
+    for atv in name.0.iter().flat_map(|rdn| rdn.0.iter()) {
+        if let Some(v) = attribute_string(&atv.value)? {
+            values.push((atv.oid, v));
+        }
+    }
+    let mut rdns = Vec::new();
+    for oid in MULTI.map(der::oid::ObjectIdentifier::new_unwrap) {
+        let mut set = SetOfVec::new();
+        for (_, v) in values.iter().filter(|(o, _)| *o == oid) {
+            let atv = AttributeTypeAndValue {
+                oid,
+                value: go_string(v)?,
+            };
+            if !set.iter().any(|x| x == &atv) {
+                set.insert(atv)?;
+            }
+        }
+        if !set.is_empty() {
+            rdns.push(RelativeDistinguishedName(set));
+        }
+    }
+    for oid in [OID_CN, SERIAL] {
+        if let Some((_, v)) = values.iter().rev().find(|(o, _)| *o == oid) {
+            if !v.is_empty() {
+                let atv = AttributeTypeAndValue {
+                    oid,
+                    value: go_string(v)?,
+                };
+                rdns.push(RelativeDistinguishedName(SetOfVec::try_from(vec![atv])?));
+            }
+        }
+    }
+    Ok(RdnSequence(rdns))
+}
+
+/// The text of a string-typed attribute value, as Go's `encoding/asn1` reads one; `None` for
+/// other types (Go keeps those out of `pkix.Name`'s fields).
+fn attribute_string(value: &Any) -> Result<Option<String>, PkiError> {
+    let bytes = value.value();
+    let text = match value.tag() {
+        Tag::PrintableString
+        | Tag::Ia5String
+        | Tag::Utf8String
+        | Tag::TeletexString
+        | Tag::NumericString => String::from_utf8(bytes.to_vec()).ok(),
+        Tag::BmpString => {
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .filter_map(|c| <[u8; 2]>::try_from(c).ok().map(u16::from_be_bytes))
+                .collect();
+            String::from_utf16(&units).ok()
+        }
+        _ => return Ok(None),
+    };
+    text.map(Some).ok_or_else(|| {
+        PkiError::Encoding("a subject attribute of the CSR is not valid text".into())
+    })
 }
 
 /// Decode a Name and insist that re-encoding gives the same bytes.
@@ -505,9 +584,13 @@ pub(crate) fn san(ips: &[IpAddr], dns: &[String]) -> Result<Option<Extension>, P
         names.push(GeneralName::DnsName(der::asn1::Ia5String::new(d)?));
     }
     for ip in ips {
+        // An IPv4-mapped IPv6 address is written as the IPv4 address, as Go's `ip.To4()` does.
         let bytes = match ip {
             IpAddr::V4(v4) => v4.octets().to_vec(),
-            IpAddr::V6(v6) => v6.octets().to_vec(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.octets().to_vec(),
+                None => v6.octets().to_vec(),
+            },
         };
         names.push(GeneralName::IpAddress(OctetString::new(bytes)?));
     }
@@ -538,7 +621,7 @@ fn build(
     let subject = match profile {
         Profile::Ca { organization, .. } => organization_name(organization.as_deref())?,
         Profile::ApiClient { roles } => organization_name(roles.iter().map(|r| r.as_str()))?,
-        Profile::FromCsr { subject_der, .. } => exact_name(subject_der)?,
+        Profile::FromCsr { subject_der, .. } => go_name(subject_der)?,
         Profile::NodeServer { common_name, .. } => common_name_only(common_name)?,
     };
     let (issuer, signing_key, issuer_ski) = match &signer {
