@@ -204,10 +204,6 @@ impl VersionContract {
     pub fn multidoc_kernel_module_config_supported(&self) -> bool {
         self.greater(1, 13)
     }
-    /// The cluster id is std base64 from Talos 1.14 on, URL-safe before (`discovery_identity.go:29`).
-    pub fn cluster_id_std_base64(&self) -> bool {
-        self.greater(1, 13)
-    }
 }
 
 impl FromStr for VersionContract {

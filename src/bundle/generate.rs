@@ -79,7 +79,6 @@ impl SecretsBundle {
         now: OffsetDateTime,
     ) -> Result<(), PkiError> {
         let std = &base64::engine::general_purpose::STANDARD;
-        let url = &base64::engine::general_purpose::URL_SAFE;
         let certs = self.certs.get_or_insert_with(Certs::default);
         if certs.etcd.is_none() {
             certs.etcd = Some(ca(Some("etcd"), KeyAlgorithm::EcdsaP256, now)?);
@@ -125,13 +124,10 @@ impl SecretsBundle {
         }
         let cluster = self.cluster.get_or_insert_with(Cluster::default);
         if cluster.id.is_empty() {
-            // Talos compat: std base64 from 1.14 on, URL-safe (with padding) before.
-            let engine = if contract.cluster_id_std_base64() {
-                std
-            } else {
-                url
-            };
-            cluster.id = random_b64(engine)?.to_string();
+            // Std base64 for every contract, as talosctl does today (`cluster.ClusterIDEncoding`,
+            // `discovery_identity.go:29`; `bundle.go:393-400` does not consult the contract).
+            // Talos releases before 1.14 wrote URL-safe ids; the id is never decoded.
+            cluster.id = random_b64(std)?.to_string();
         }
         if cluster.secret.is_empty() {
             cluster.secret = random_b64(std)?;

@@ -45,7 +45,8 @@ pub struct SecretsBundle {
 /// `cluster:` — the discovery identity.
 #[derive(Default)]
 pub struct Cluster {
-    /// `id` (base64 of 32 random bytes; URL-safe before Talos 1.14).
+    /// `id` (base64 of 32 random bytes; std, as talosctl writes it today; Talos releases before
+    /// 1.14 wrote URL-safe ids, which load as they are).
     pub id: String,
     /// `secret` (std base64 of 32 random bytes).
     pub secret: Zeroizing<String>,
