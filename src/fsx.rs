@@ -4,7 +4,7 @@
 //! (umask-proof), is fsynced, then renamed into place (no-clobber unless forced) and the directory
 //! is fsynced. A failed write leaves no partial file behind. Multi-file writes stage every file
 //! first and rename only when all are staged. talosconfig edits hold an advisory lock on a sibling
-//! `.lock` file for the whole read-modify-write.
+//! `.lock` file for the whole read-modify-write (removed afterwards).
 
 use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions};
@@ -52,9 +52,20 @@ pub struct Staged {
     clobber: Clobber,
 }
 
-/// An exclusive advisory lock held on `<path>.lock` until dropped.
+/// An exclusive advisory lock held on `<path>.lock` until dropped; the lock file is removed
+/// then, so no `.lock` file is left behind.
 pub struct Lock {
+    // Dropped after `Drop::drop` has removed the path: the lock is released last.
     _file: File,
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Still held: whoever waits on this file finds it gone once it gets the lock, and
+        // starts over (see `lock`).
+        let _ = fs::remove_file(&self.path);
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -562,23 +573,39 @@ pub fn existing_mode(path: &Path) -> Option<u32> {
         .map(|m| m.permissions().mode() & 0o7777)
 }
 
-/// Take an exclusive advisory lock on `<path>.lock` (never on the file replaced by rename).
+/// Take an exclusive advisory lock on `<path>.lock` (never on the file replaced by rename),
+/// created for the purpose and removed when the lock is dropped.
+///
+/// A holder removes the file before it releases the lock, so a process that was waiting on it
+/// may get the lock on a file no longer there (or replaced by a newer one): it checks, once
+/// locked, that the path still names the file it locked, and otherwise starts over.
 ///
 /// # Errors
 /// I/O errors opening or locking the lock file.
 pub fn lock(path: &Path) -> Result<Lock, WriteError> {
+    use std::os::unix::fs::MetadataExt;
     let mut name = path.as_os_str().to_owned();
     name.push(".lock");
     let lock_path = PathBuf::from(name);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .mode(SECRET_MODE)
-        .open(&lock_path)
-        .map_err(io_err(&lock_path))?;
-    file.lock().map_err(io_err(&lock_path))?;
-    Ok(Lock { _file: file })
+    loop {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(SECRET_MODE)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        file.lock().map_err(io_err(&lock_path))?;
+        let locked = file.metadata().map_err(io_err(&lock_path))?;
+        if let Ok(now) = fs::symlink_metadata(&lock_path) {
+            if (now.dev(), now.ino()) == (locked.dev(), locked.ino()) {
+                return Ok(Lock {
+                    _file: file,
+                    path: lock_path,
+                });
+            }
+        }
+    }
 }
 
 /// A file opened for appending and locked exclusively (on the file itself: an append-only file is

@@ -560,6 +560,18 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "renew of a context without a certificate",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write("t", "context: a\ncontexts:\n  a:\n    endpoints: [10.5.0.2]\n");
+        },
+        args: &["config", "renew", "--with-secrets", "s.yaml", "--talosconfig", "t"],
+        expect: &[
+            "error: context \"a\" has no client certificate to renew: issue one with talmint config new",
+        ],
+        code: 1,
+    },
+    Case {
         name: "roster into a path that is a file",
         setup: |env| {
             bundle(env, "s.yaml");

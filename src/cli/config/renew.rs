@@ -72,6 +72,16 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
                 let Some(context) = config.get_mut(&name) else {
                     continue;
                 };
+                if context.crt.trim().is_empty() {
+                    if args.all {
+                        ctx.note(&format!("skipping context {name:?}: it has no certificate"));
+                        continue;
+                    }
+                    anyhow::bail!(
+                        "context {name:?} has no client certificate to renew: issue one with \
+                         talmint config new"
+                    );
+                }
                 let old_pem = b64
                     .decode(context.crt.trim())
                     .with_context(|| format!("context {name:?}: crt is not base64"))?;
