@@ -341,7 +341,12 @@ pub fn inspect_bytes(
 fn yaml_kind(text: &str) -> Option<Kind> {
     let mut docs = Vec::new();
     for doc in serde_yaml::Deserializer::from_str(text) {
-        docs.push(serde_yaml::Value::deserialize(doc).ok()?);
+        match serde_yaml::Value::deserialize(doc) {
+            Ok(doc) => docs.push(doc),
+            // Not YAML as a whole (a duplicate key, a bad indent): still a talosconfig or a
+            // bundle when its top-level keys say so, so that their own parser names the fault.
+            Err(_) => return kind_by_top_level_keys(text),
+        }
     }
     let first = docs.first()?.as_mapping()?;
     let has = |k: &str| first.contains_key(k);
@@ -359,6 +364,22 @@ fn yaml_kind(text: &str) -> Option<Kind> {
         return Some(Kind::MachineConfig);
     }
     None
+}
+
+/// The kind a text's unindented `key:` lines announce, for YAML that does not parse.
+fn kind_by_top_level_keys(text: &str) -> Option<Kind> {
+    let keys: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
+        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
+        .collect();
+    if keys.contains(&"contexts") {
+        Some(Kind::Talosconfig)
+    } else if keys.contains(&"certs") || keys.contains(&"trustdinfo") {
+        Some(Kind::SecretsBundle)
+    } else {
+        None
+    }
 }
 
 fn decode_b64(value: &str) -> Result<Zeroizing<Vec<u8>>, String> {

@@ -560,6 +560,20 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "inspect of a talosconfig naming a context twice (named as such, not 'not recognised')",
+        setup: |env| {
+            env.write(
+                "t",
+                "context: x\ncontexts:\n  x:\n    endpoints: [a]\n  x:\n    endpoints: [b]\n",
+            );
+        },
+        args: &["inspect", "t"],
+        expect: &[
+            "error: t: not a talosconfig: contexts: duplicate entry with key (value hidden) at line 3 column 3",
+        ],
+        code: 1,
+    },
+    Case {
         name: "renew of a context without a certificate",
         setup: |env| {
             bundle(env, "s.yaml");
