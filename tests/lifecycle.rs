@@ -879,3 +879,45 @@ fn renew_keeps_the_ttl_asked_for_not_the_backdated_lifetime() {
     renew("b", &["--backdate", "720h", "--policy", "policy.yaml"]);
     assert_eq!(lifetime(&env, "b", "admin@talos"), 721 * 3600);
 }
+
+/// Run `sh -c script` in a private mount namespace where `ro/` is a read-only bind mount of
+/// itself; `None` when this machine cannot (no root, no mount namespaces).
+fn with_read_only_dir(env: &Env, script: &str) -> Option<std::process::Output> {
+    let script = format!("mount --bind ro ro && mount -o remount,bind,ro ro || exit 97; {script}");
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "sh", "-c", &script])
+        .env("T", env!("CARGO_BIN_EXE_talmint"))
+        .current_dir(env.path(""))
+        .output()
+        .ok()?;
+    if out.status.code() == Some(97) {
+        eprintln!("skipped: no read-only bind mounts here");
+        return None;
+    }
+    Some(out)
+}
+
+#[test]
+fn gen_config_with_a_bundle_on_a_read_only_mount_works_as_talosctl_with_a_warning() {
+    let env = Env::new();
+    std::fs::create_dir(env.path("ro")).unwrap();
+    env.ok(&["gen", "secrets", "-o", "ro/secrets.yaml"]);
+    let gen = "\"$T\" gen config c https://c:6443 --with-secrets ro/secrets.yaml";
+    let Some(out) = with_read_only_dir(&env, &format!("{gen} -o out")) else {
+        return;
+    };
+    // talosctl only reads the bundle: so does talmint, saying the ledger could not be written.
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("warning: the certificate is not recorded"));
+    assert!(env.path("out/talosconfig").exists());
+    assert!(!env.path("ro/talmint-ledger.jsonl").exists());
+
+    // A ledger asked for by name must be written: nothing is delivered, and nothing is left.
+    let out = with_read_only_dir(&env, &format!("{gen} -o a/b --ledger ro/l.jsonl")).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(common::stderr(&out).contains("cannot write the issuance ledger"));
+    assert!(
+        !env.path("a").exists(),
+        "the output directory made for it is removed"
+    );
+}

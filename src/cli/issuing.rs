@@ -148,6 +148,49 @@ pub fn record(
         .map_err(|e| ledger_error(&e))
 }
 
+/// [`record`] for the commands that mirror talosctl (`gen config`, `gen crt`), which talosctl
+/// runs against bundles and CA keys on read-only mounts (a Vault agent, a Kubernetes secret):
+/// when the ledger is the default one beside them and that place is read-only, the certificate is
+/// delivered with a warning instead of failing where talosctl succeeds. A `--ledger` given, or
+/// any other failure, still stops the command.
+pub fn record_as_talosctl(
+    ctx: &super::Ctx,
+    flags: &Flags,
+    path: &Path,
+    issued: &[(&Certificate, &str)],
+    issuer: &Certificate,
+    now: OffsetDateTime,
+    command: &str,
+) -> anyhow::Result<()> {
+    let stamp = ledger::Stamp::new(issuer, now, command);
+    match ledger::append(path, issued, &stamp) {
+        Ok(()) => Ok(()),
+        Err(e) if flags.ledger.is_none() && read_only(&e) => {
+            ctx.note(&format!(
+                "warning: the certificate is not recorded: the default issuance ledger {} is on \
+                 a read-only place; give --ledger FILE to record it",
+                path.display()
+            ));
+            Ok(())
+        }
+        Err(e) => Err(ledger_error(&e)),
+    }
+}
+
+/// Whether a ledger failed because its place cannot be written (permissions, read-only mount).
+fn read_only(e: &ledger::LedgerError) -> bool {
+    use std::error::Error as _;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::PermissionDenied
+                || io.kind() == std::io::ErrorKind::ReadOnlyFilesystem;
+        }
+        source = s.source();
+    }
+    false
+}
+
 /// A ledger that cannot be written, with what to do: nothing is delivered unrecorded.
 pub fn ledger_error(e: &ledger::LedgerError) -> anyhow::Error {
     anyhow::anyhow!(

@@ -340,7 +340,9 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
             return Ok(());
         }
         let bundle_path = args.with_secrets.as_ref().unwrap_or(&secrets_path);
-        issuing::record(
+        issuing::record_as_talosctl(
+            ctx,
+            &args.issuing,
             &args.issuing.ledger_path(bundle_path),
             &[(&issued.cert, args.issuing.label_or(&args.cluster_name))],
             ca.cert(),
@@ -381,20 +383,39 @@ fn write_files(
     ctx: &Ctx,
     record: impl FnOnce() -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    // Directories made here, deepest first: removed again when the command fails, so that a
+    // failure leaves nothing behind.
+    let mut created: Vec<PathBuf> = Vec::new();
     for (path, _, _) in files {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
         if let Some(dir) = parent {
-            if !dir.is_dir() {
+            let mut missing = Vec::new();
+            let mut at = Some(dir);
+            while let Some(d) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+                missing.push(d.to_path_buf());
+                at = d.parent();
+            }
+            if !missing.is_empty() {
                 fsx::create_dir_all(dir, 0o777).context("failed to create output dir")?;
+                created.extend(missing);
             }
         }
     }
-    for (path, _, _) in files {
-        fsx::refuse_existing(path, output::clobber(force))?;
-        fsx::check_parent(path)?;
+    let written = (|| -> anyhow::Result<()> {
+        for (path, _, _) in files {
+            fsx::refuse_existing(path, output::clobber(force))?;
+            fsx::check_parent(path)?;
+        }
+        record()?;
+        fsx::write_all(files, output::clobber(force))?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        for dir in &created {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(e);
     }
-    record()?;
-    fsx::write_all(files, output::clobber(force))?;
     ctx.note("generating PKI and tokens");
     for (path, _, _) in files {
         ctx.note(&format!("Created {}", path.display()));

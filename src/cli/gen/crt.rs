@@ -71,7 +71,9 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     // Recorded before it is written (a write that would be refused is found first).
     fsx::refuse_existing(&out, output::clobber(force))?;
     fsx::check_parent(&out)?;
-    issuing::record(
+    issuing::record_as_talosctl(
+        ctx,
+        &args.issuing,
         &args.issuing.ledger_path(&key_path),
         &[(&issued.cert, label)],
         ca.cert(),
