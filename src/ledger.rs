@@ -267,6 +267,22 @@ fn json_reason(e: &serde_json::Error) -> String {
     }
 }
 
+/// A ledger field as one cell of the text view: as it is when every character is printable,
+/// else Go-quoted (`"x\n2026-..."`, `"\x1b[8m"`), so a label can neither start a fake row nor
+/// send escape sequences to the terminal. JSON output escapes by itself.
+pub fn text_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let quoted = crate::goquote::go_quote(value);
+    let plain = quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .is_some_and(|inner| inner == value);
+    if plain {
+        std::borrow::Cow::Borrowed(value)
+    } else {
+        std::borrow::Cow::Owned(quoted)
+    }
+}
+
 impl std::fmt::Display for UnreadableLine {
     /// `line 3: EOF while parsing a string at column 45`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -277,6 +293,27 @@ impl std::fmt::Display for UnreadableLine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_cell_quotes_only_fields_with_unprintable_characters() {
+        let cases = [
+            ("alice", "alice"),
+            ("", ""),
+            ("two words", "two words"),
+            ("ünïcode ✓", "ünïcode ✓"),
+            ("a\nb", r#""a\nb""#),
+            ("\u{1b}[8m", r#""\x1b[8m""#),
+            ("tab\there", r#""tab\there""#),
+            ("\r", r#""\r""#),
+            ("rtl\u{202e}", r#""rtl\u202e""#),
+            // Once any field may be quoted, a raw quote or backslash would be ambiguous.
+            ("say \"hi\"", r#""say \"hi\"""#),
+            (r"back\slash", r#""back\\slash""#),
+        ];
+        for (field, shown) in cases {
+            assert_eq!(text_cell(field), shown, "{field:?}");
+        }
+    }
 
     #[test]
     fn read_listing_names_each_unreadable_line_and_keeps_the_rest() {

@@ -802,3 +802,45 @@ fn ledger_append_after_a_torn_line_starts_a_new_line_and_list_skips_it() {
     let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 4);
 }
+
+/// Review r11: the text view of `ledger list` shows a label (or any field) holding a control
+/// character Go-quoted: a newline cannot make a fake row, an escape sequence never reaches the
+/// terminal. JSON keeps the label exactly.
+#[test]
+fn ledger_list_text_view_quotes_control_characters() {
+    let env = Env::new();
+    setup(&env);
+    let label = "x\n2026-01-01T00:00:00Z   deadbeef   os:reader   2026-01-02T00:00:00Z   bob   \
+                 issue\u{1b}[8m";
+    for label in [label, "plain label"] {
+        env.ok(&[
+            "--now",
+            NOW,
+            "config",
+            "new",
+            "-",
+            "--with-secrets",
+            "secrets.yaml",
+            "--label",
+            label,
+        ]);
+    }
+    let out = common::stdout(&env.ok(&["--now", NOW, "ledger", "list"]));
+    assert_eq!(out.lines().count(), 3, "a header and two rows:\n{out}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        out.contains(
+            r#"   "x\n2026-01-01T00:00:00Z   deadbeef   os:reader   2026-01-02T00:00:00Z   bob   issue\x1b[8m"   config new"#
+        ),
+        "{out}"
+    );
+    let plain = out.lines().nth(2).unwrap();
+    assert!(
+        plain.contains("   plain label   ") && plain.ends_with("   config new"),
+        "{out}"
+    );
+    let json = common::stdout(&env.ok(&["--now", NOW, "ledger", "list", "-o", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["label"], label);
+    assert_eq!(v[1]["label"], "plain label");
+}

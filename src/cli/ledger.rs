@@ -13,6 +13,7 @@ pub enum Command {
     /// List issued certificates.
     #[command(
         after_help = "EXAMPLES:\n  talmint ledger list --active\n  talmint ledger list --ledger /srv/pki/talmint-ledger.jsonl -o json\n\n\
+In the text view a field holding a control character (a newline, an escape) is shown Go-quoted.\n\n\
 EXIT CODES:\n  \
 0  listed; a line that is not an entry (cut short by a crash or a full disk mid-append, edited\n     \
 by hand) is skipped and named on stderr with its line number\n  \
@@ -73,14 +74,17 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<()> {
             "COMMAND".into(),
         ]];
         for e in &entries {
-            rows.push([
-                e.time.clone(),
-                e.serial.clone(),
-                e.roles.join(","),
-                e.not_after.clone(),
-                e.label.clone(),
-                e.command.clone(),
-            ]);
+            rows.push(
+                [
+                    &e.time,
+                    &e.serial,
+                    &e.roles.join(","),
+                    &e.not_after,
+                    &e.label,
+                    &e.command,
+                ]
+                .map(|field| ledger::text_cell(field).into_owned()),
+            );
         }
         let widths: Vec<usize> = (0..6)
             .map(|i| {
