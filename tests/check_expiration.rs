@@ -43,6 +43,16 @@ fn talosconfig(ca: &CaKeyPair, contexts: &[(&str, &str, Ttl)]) -> String {
     talmint::yaml::emit(&cfg.to_node())
 }
 
+/// The `name` of every row of a `check-expiration -o json` report, in order.
+fn row_names(json: &Value) -> Vec<&str> {
+    json["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect()
+}
+
 fn bundle_ca() -> Option<(std::path::PathBuf, CaKeyPair)> {
     let path = common::talos("stability/secrets.yaml")?;
     let bundle = SecretsBundle::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -334,12 +344,7 @@ fn with_no_input_the_default_talosconfig_is_checked_as_talosctl_finds_it() {
         .push(("TALOSCONFIG".into(), "elsewhere.talosconfig".into()));
     let run = env.run(&[&at[..], &check[..]].concat());
     let json: Value = serde_json::from_str(&stdout(&run)).unwrap();
-    let names: Vec<&str> = json["certificates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = row_names(&json);
     assert_eq!(names, ["contexts.env-ctx", "contexts.env-ctx.ca"]);
 }
 
@@ -613,12 +618,7 @@ fn i5_check_expiration_checks_each_context_ca_once() {
         "json",
     ]);
     let json: Value = serde_json::from_slice(&run.stdout).unwrap();
-    let names: Vec<&str> = json["certificates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = row_names(&json);
     assert_eq!(
         names,
         ["contexts.c", "contexts.d", "contexts.c.ca", "contexts.e"]

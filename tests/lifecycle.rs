@@ -729,6 +729,21 @@ fn renew_all_skips_contexts_from_another_ca_and_keeps_the_old_lifetime() {
     assert_eq!(env.tree_digest(), digest);
 }
 
+/// `config new -` (to stdout: only the ledger is written) with `--label label`.
+fn config_new_labelled(env: &Env, label: &str) {
+    env.ok(&[
+        "--now",
+        NOW,
+        "config",
+        "new",
+        "-",
+        "--with-secrets",
+        "secrets.yaml",
+        "--label",
+        label,
+    ]);
+}
+
 /// Append `bytes` to a file as a crash or a full disk mid-append would leave them.
 fn append_raw(path: &std::path::Path, bytes: &[u8]) {
     use std::io::Write;
@@ -743,24 +758,11 @@ fn append_raw(path: &std::path::Path, bytes: &[u8]) {
 fn ledger_append_after_a_torn_line_starts_a_new_line_and_list_skips_it() {
     let env = Env::new();
     setup(&env);
-    let new = |label: &str| {
-        env.ok(&[
-            "--now",
-            NOW,
-            "config",
-            "new",
-            "-",
-            "--with-secrets",
-            "secrets.yaml",
-            "--label",
-            label,
-        ]);
-    };
-    new("first");
+    config_new_labelled(&env, "first");
     let ledger = env.path("talmint-ledger.jsonl");
     let fragment = r#"{"time":"2026-12-02T07:57:29Z","serial":"ab"#;
     append_raw(&ledger, fragment.as_bytes());
-    new("second");
+    config_new_labelled(&env, "second");
     env.write("team.yaml", roster(2));
     append_raw(&ledger, b"{\"ti");
     env.ok(ISSUE_TEAM);
@@ -813,17 +815,7 @@ fn ledger_list_text_view_quotes_control_characters() {
     let label = "x\n2026-01-01T00:00:00Z   deadbeef   os:reader   2026-01-02T00:00:00Z   bob   \
                  issue\u{1b}[8m";
     for label in [label, "plain label"] {
-        env.ok(&[
-            "--now",
-            NOW,
-            "config",
-            "new",
-            "-",
-            "--with-secrets",
-            "secrets.yaml",
-            "--label",
-            label,
-        ]);
+        config_new_labelled(&env, label);
     }
     let out = common::stdout(&env.ok(&["--now", NOW, "ledger", "list"]));
     assert_eq!(out.lines().count(), 3, "a header and two rows:\n{out}");
