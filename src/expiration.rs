@@ -6,6 +6,15 @@
 //! A row is `expired` once the clock is past NotAfter (Go: `now.After(NotAfter)`), `failing` when
 //! the time left is at most the fail threshold (so exactly at the threshold fails), `warning`
 //! when it is at most the warn threshold, `ok` otherwise.
+//!
+//! A context's `ca` is checked too (talosctl verifies the node with it, so once it expires the
+//! context is unusable however long its own certificate runs): one row per distinct CA
+//! certificate, named after the first context holding it (`contexts.admin@prod.ca`). A CA held by
+//! several contexts, or that is one of the bundle's CAs, is one row (by SHA-256 of its DER).
+//!
+//! Nothing checked is not a pass: a talosconfig without contexts is an error
+//! ([`ExpirationError::NotTalosconfig`]), and a report without rows has not
+//! [`passed`](Report::passed).
 
 use std::fmt;
 
@@ -26,6 +35,9 @@ pub enum Purpose {
     Ca(&'static str),
     /// A client certificate with these roles.
     Client(Vec<String>),
+    /// A CA from the `ca` field of these contexts (`contexts.admin (talosconfig)`), in input
+    /// order.
+    ContextCa(Vec<String>),
 }
 
 /// One certificate to check.
@@ -41,6 +53,8 @@ pub struct Item {
     pub subject: String,
     /// NotAfter.
     pub not_after: OffsetDateTime,
+    /// SHA-256 of the DER, lowercase hex (CAs met twice are one row).
+    pub fingerprint: String,
 }
 
 /// The thresholds, in seconds.
@@ -103,6 +117,14 @@ pub enum ExpirationError {
         /// What went wrong.
         reason: String,
     },
+    /// A file given as a talosconfig has no contexts (a secrets bundle, say): nothing to check.
+    #[error(
+        "{source_file}: not a talosconfig (no contexts); for a secrets bundle use --with-secrets"
+    )]
+    NotTalosconfig {
+        /// The file.
+        source_file: String,
+    },
 }
 
 /// The bundle's four CAs (absent ones are listed in the returned skip notes).
@@ -144,56 +166,127 @@ pub fn bundle_items(
             purpose: Purpose::Ca(kind),
             subject: cert.subject.clone(),
             not_after: cert.not_after,
+            fingerprint: cert.fingerprint(),
         });
     }
     Ok((items, skipped))
 }
 
-/// Every context's client certificate (contexts without one are listed in the skip notes).
+/// Every context's client certificate, then every CA in the contexts' `ca` fields (contexts
+/// without a certificate or a `ca` are listed in the skip notes). A CA several contexts hold is
+/// one row; [`evaluate`] also merges it with an equal CA from another file or the bundle.
 ///
 /// # Errors
-/// [`ExpirationError::Certificate`] when a `crt` does not decode or parse.
+/// [`ExpirationError::NotTalosconfig`] when `config` has no contexts;
+/// [`ExpirationError::Certificate`] when a `crt` or `ca` does not decode or parse.
 pub fn talosconfig_items(
     config: &Config,
     source: &str,
 ) -> Result<(Vec<Item>, Vec<String>), ExpirationError> {
+    if config.contexts.is_empty() {
+        return Err(ExpirationError::NotTalosconfig {
+            source_file: source.to_string(),
+        });
+    }
     let mut items = Vec::new();
+    let mut cas = Vec::new();
     let mut skipped = Vec::new();
     for (name, ctx) in &config.contexts {
         let field = format!("contexts.{name}");
-        if ctx.crt.is_empty() {
-            skipped.push(format!("{field} ({source}): no certificate"));
-            continue;
-        }
-        let bad = |reason: String| ExpirationError::Certificate {
+        let bad = |key: &str, reason: String| ExpirationError::Certificate {
             source_file: source.to_string(),
-            field: format!("{field}.crt"),
+            field: format!("{field}.{key}"),
             reason,
         };
-        let pem = base64::engine::general_purpose::STANDARD
-            .decode(ctx.crt.trim())
-            .map_err(|e| bad(format!("invalid base64: {e}")))?;
-        let cert = Certificate::from_pem(&pem).map_err(|e| bad(e.to_string()))?;
-        let roles = RoleSet::parse_lenient(cert.organizations.iter().map(String::as_str));
-        items.push(Item {
-            name: field,
-            source: source.to_string(),
-            purpose: Purpose::Client(roles.strings()),
-            subject: cert.subject.clone(),
-            not_after: cert.not_after,
-        });
+        let decode = |key: &str, value: &str| {
+            base64::engine::general_purpose::STANDARD
+                .decode(value.trim())
+                .map_err(|e| bad(key, format!("invalid base64: {e}")))
+        };
+        if ctx.crt.is_empty() {
+            skipped.push(format!("{field} ({source}): no certificate"));
+        } else {
+            let pem = decode("crt", &ctx.crt)?;
+            let cert = Certificate::from_pem(&pem).map_err(|e| bad("crt", e.to_string()))?;
+            let roles = RoleSet::parse_lenient(cert.organizations.iter().map(String::as_str));
+            items.push(Item {
+                name: field.clone(),
+                source: source.to_string(),
+                purpose: Purpose::Client(roles.strings()),
+                subject: cert.subject.clone(),
+                not_after: cert.not_after,
+                fingerprint: cert.fingerprint(),
+            });
+        }
+        if ctx.ca.is_empty() {
+            skipped.push(format!("{field}.ca ({source}): absent"));
+            continue;
+        }
+        let pem = decode("ca", &ctx.ca)?;
+        let ders =
+            crate::pki::pem::decode_all_certificates(&pem).map_err(|e| bad("ca", e.to_string()))?;
+        let several = ders.len() > 1;
+        for (i, der) in ders.iter().enumerate() {
+            let cert = Certificate::from_der(der).map_err(|e| bad("ca", e.to_string()))?;
+            let row = if several {
+                format!("{field}.ca[{i}]")
+            } else {
+                format!("{field}.ca")
+            };
+            cas.push(Item {
+                name: row,
+                source: source.to_string(),
+                purpose: Purpose::ContextCa(vec![format!("{field} ({source})")]),
+                subject: cert.subject.clone(),
+                not_after: cert.not_after,
+                fingerprint: cert.fingerprint(),
+            });
+        }
     }
-    Ok((items, skipped))
+    items.extend(cas);
+    Ok((merge_equal_cas(items), skipped))
 }
 
-/// Rate every item at `now`.
+/// Keep the first row of each CA certificate; a context CA met again adds its contexts to that
+/// row (a bundle CA's row stays as it is).
+fn merge_equal_cas(items: Vec<Item>) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    for item in items {
+        let Purpose::ContextCa(contexts) = &item.purpose else {
+            out.push(item);
+            continue;
+        };
+        let earlier = out.iter_mut().find(|e| {
+            e.fingerprint == item.fingerprint
+                && matches!(e.purpose, Purpose::Ca(_) | Purpose::ContextCa(_))
+        });
+        match earlier {
+            Some(Item {
+                purpose: Purpose::ContextCa(held_by),
+                ..
+            }) => {
+                for c in contexts {
+                    if !held_by.contains(c) {
+                        held_by.push(c.clone());
+                    }
+                }
+            }
+            Some(_) => {}
+            None => out.push(item),
+        }
+    }
+    out
+}
+
+/// Rate every item at `now`, one row per item but one per CA certificate (a context CA equal to
+/// an earlier CA row joins that row).
 pub fn evaluate(
     items: Vec<Item>,
     skipped: Vec<String>,
     now: OffsetDateTime,
     thresholds: Thresholds,
 ) -> Report {
-    let rows = items
+    let rows = merge_equal_cas(items)
         .into_iter()
         .map(|item| {
             let seconds_left = seconds_between(now, item.not_after);
@@ -239,6 +332,10 @@ impl Purpose {
             Purpose::Ca(kind) => (*kind).to_string(),
             Purpose::Client(roles) if roles.is_empty() => "(no roles)".to_string(),
             Purpose::Client(roles) => roles.join(","),
+            Purpose::ContextCa(contexts) => match contexts.len() {
+                1 => "talosconfig CA".to_string(),
+                n => format!("talosconfig CA of {n} contexts"),
+            },
         }
     }
 }
@@ -267,9 +364,9 @@ impl Row {
 }
 
 impl Report {
-    /// Whether nothing has expired or is within the fail threshold.
+    /// Whether something was checked, and nothing has expired or is within the fail threshold.
     pub fn passed(&self) -> bool {
-        self.failing().next().is_none()
+        !self.rows.is_empty() && self.failing().next().is_none()
     }
 
     /// The rows that fail the check, in order.
@@ -284,6 +381,13 @@ impl Report {
 
     /// One line naming what failed (`None` when the check passed).
     pub fn failure_summary(&self) -> Option<String> {
+        if self.rows.is_empty() {
+            return Some(if self.skipped.is_empty() {
+                "nothing to check: no certificates".to_string()
+            } else {
+                format!("nothing to check: {}", self.skipped.join(", "))
+            });
+        }
         let failing: Vec<String> = self.failing().map(|r| r.describe(self.now)).collect();
         if failing.is_empty() {
             return None;
@@ -343,6 +447,7 @@ impl Report {
             .map(|r| {
                 let (kind, ca_kind, roles) = match &r.item.purpose {
                     Purpose::Ca(k) => ("ca", Node::str(*k), Node::Null),
+                    Purpose::ContextCa(_) => ("ca", Node::str(r.item.purpose.text()), Node::Null),
                     Purpose::Client(roles) => ("client", Node::Null, opt_seq(Some(roles))),
                 };
                 Node::map([
@@ -394,6 +499,7 @@ mod tests {
             purpose: Purpose::Client(vec!["os:admin".into()]),
             subject: "O=os:admin".into(),
             not_after,
+            fingerprint: "00".into(),
         }
     }
 
@@ -419,5 +525,22 @@ mod tests {
             "valid through NotAfter itself, as Go"
         );
         assert_eq!(at(-1), Status::Expired);
+    }
+
+    #[test]
+    fn a_report_with_nothing_checked_has_not_passed() {
+        let t = Thresholds {
+            warn: 0,
+            fail_within: 0,
+        };
+        let now = datetime!(2030-01-01 00:00:00 UTC);
+        let skipped = vec!["contexts.omni (tc): no certificate".to_string()];
+        let report = evaluate(vec![], skipped, now, t);
+        assert!(!report.passed());
+        assert_eq!(
+            report.failure_summary().as_deref(),
+            Some("nothing to check: contexts.omni (tc): no certificate")
+        );
+        assert!(evaluate(vec![item(now + time::Duration::DAY)], vec![], now, t).passed());
     }
 }

@@ -614,6 +614,9 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
 pub struct Appending {
     file: File,
     path: PathBuf,
+    /// The file ends in a torn line (not empty, no final newline: an append cut short by a crash
+    /// or a full disk), so the next write starts with a newline rather than extend the fragment.
+    torn: bool,
 }
 
 impl Appending {
@@ -622,24 +625,56 @@ impl Appending {
     /// # Errors
     /// I/O errors.
     pub fn open(path: &Path, mode: u32) -> Result<Self, WriteError> {
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(mode)
-            .open(path)
-            .map_err(io_err(path))?;
+        let open = |read: bool| {
+            OpenOptions::new()
+                .create(true)
+                .read(read)
+                .append(true)
+                .mode(mode)
+                .open(path)
+        };
+        // Read access is only for the last byte; a write-only file is still appended to.
+        let (file, readable) = match open(true) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => (open(false), false),
+            file => (file, true),
+        };
+        let file = file.map_err(io_err(path))?;
         file.lock().map_err(io_err(path))?;
+        // Under the lock, so no other appender is part-way through a line.
+        let torn = readable && Self::ends_in_torn_line(&file).map_err(io_err(path))?;
         Ok(Appending {
             file,
             path: path.to_path_buf(),
+            torn,
         })
     }
 
-    /// Append whole lines with one write.
+    fn ends_in_torn_line(file: &File) -> io::Result<bool> {
+        use std::os::unix::fs::FileExt as _;
+        let len = file.metadata()?.len();
+        let Some(last) = len.checked_sub(1) else {
+            return Ok(false);
+        };
+        let mut byte = [0u8];
+        file.read_exact_at(&mut byte, last)?;
+        Ok(byte != *b"\n")
+    }
+
+    /// Append whole lines with one write (led by a newline when the file ended in a torn line).
     ///
     /// # Errors
     /// I/O errors.
     pub fn write(&mut self, lines: &[u8]) -> Result<(), WriteError> {
+        if self.torn && !lines.is_empty() {
+            let mut after_newline = Vec::with_capacity(lines.len() + 1);
+            after_newline.push(b'\n');
+            after_newline.extend_from_slice(lines);
+            self.torn = false;
+            return self
+                .file
+                .write_all(&after_newline)
+                .map_err(io_err(&self.path));
+        }
         self.file.write_all(lines).map_err(io_err(&self.path))
     }
 

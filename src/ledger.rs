@@ -62,6 +62,24 @@ pub enum LedgerError {
     },
 }
 
+/// What [`read_listing`] found: the entries, and the lines it could not read.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// The entries read, in file order.
+    pub entries: Vec<Entry>,
+    /// The lines skipped, in file order.
+    pub unreadable: Vec<UnreadableLine>,
+}
+
+/// A ledger line that is not an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableLine {
+    /// Its line number, from 1.
+    pub line: usize,
+    /// Why it is not an entry (serde_json's message, with the column).
+    pub reason: String,
+}
+
 impl Entry {
     /// NotAfter as a time, if it parses.
     pub fn not_after_time(&self) -> Option<OffsetDateTime> {
@@ -209,19 +227,150 @@ pub fn append(
     append_lines(path, &lines)
 }
 
-/// Read every entry.
+/// Read every entry, strictly.
 ///
 /// # Errors
-/// [`LedgerError::Read`] naming the first bad line.
+/// [`LedgerError::Read`] when the file cannot be read, or naming the first unreadable line.
 pub fn read(path: &Path) -> Result<Vec<Entry>, LedgerError> {
-    let err = |reason: String| LedgerError::Read {
+    let listing = read_listing(path)?;
+    match listing.unreadable.first() {
+        Some(bad) => Err(LedgerError::Read {
+            path: path.display().to_string(),
+            reason: bad.to_string(),
+        }),
+        None => Ok(listing.entries),
+    }
+}
+
+/// Read every entry that can be read, and say which lines could not be (a line cut short by a
+/// crash or a full disk mid-append, a hand edit). Blank lines are skipped.
+///
+/// # Errors
+/// [`LedgerError::Read`] when the file cannot be read at all.
+pub fn read_listing(path: &Path) -> Result<Listing, LedgerError> {
+    let bytes = std::fs::read(path).map_err(|e| LedgerError::Read {
         path: path.display().to_string(),
-        reason,
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| err(format!("line {}: {e}", i + 1))))
-        .collect()
+        reason: e.to_string(),
+    })?;
+    let mut listing = Listing::default();
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice(line) {
+            Ok(entry) => listing.entries.push(entry),
+            Err(e) => listing.unreadable.push(UnreadableLine {
+                line: i + 1,
+                reason: json_reason(&e),
+            }),
+        }
+    }
+    Ok(listing)
+}
+
+/// serde_json's message with its position inside the line (`... at column 45`, not
+/// `... at line 1 column 45`: the ledger line number is given separately).
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&at) {
+        Some(message) => format!("{message} at column {}", e.column()),
+        None => text,
+    }
+}
+
+/// A ledger field as one cell of the text view: as it is when every character is printable,
+/// else Go-quoted (`"x\n2026-..."`, `"\x1b[8m"`), so a label can neither start a fake row nor
+/// send escape sequences to the terminal. JSON output escapes by itself.
+pub fn text_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let quoted = crate::goquote::go_quote(value);
+    let plain = quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .is_some_and(|inner| inner == value);
+    if plain {
+        std::borrow::Cow::Borrowed(value)
+    } else {
+        std::borrow::Cow::Owned(quoted)
+    }
+}
+
+impl std::fmt::Display for UnreadableLine {
+    /// `line 3: EOF while parsing a string at column 45`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_cell_quotes_only_fields_with_unprintable_characters() {
+        let cases = [
+            ("alice", "alice"),
+            ("", ""),
+            ("two words", "two words"),
+            ("ünïcode ✓", "ünïcode ✓"),
+            ("a\nb", r#""a\nb""#),
+            ("\u{1b}[8m", r#""\x1b[8m""#),
+            ("tab\there", r#""tab\there""#),
+            ("\r", r#""\r""#),
+            ("rtl\u{202e}", r#""rtl\u202e""#),
+            // Once any field may be quoted, a raw quote or backslash would be ambiguous.
+            ("say \"hi\"", r#""say \"hi\"""#),
+            (r"back\slash", r#""back\\slash""#),
+        ];
+        for (field, shown) in cases {
+            assert_eq!(text_cell(field), shown, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn read_listing_names_each_unreadable_line_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DEFAULT_NAME);
+        let entry = |label: &str| {
+            let mut line = serde_json::to_vec(&Entry {
+                time: "2026-01-01T00:00:00Z".into(),
+                serial: "01".into(),
+                fingerprint: "00".into(),
+                roles: vec!["os:reader".into()],
+                not_before: "2026-01-01T00:00:00Z".into(),
+                not_after: "2026-01-02T00:00:00Z".into(),
+                issuer: "sha256:00".into(),
+                label: label.into(),
+                command: "issue".into(),
+            })
+            .unwrap();
+            line.push(b'\n');
+            line
+        };
+        append_lines(&path, &entry("a")).unwrap();
+        append_lines(&path, b"{\"time\":\"20").unwrap(); // torn: no newline
+        append_lines(&path, &entry("b")).unwrap();
+        append_lines(&path, b"\n\xff\xfe\n").unwrap(); // a blank line, then not UTF-8
+        append_lines(&path, &entry("c")).unwrap();
+        let text = std::fs::read(&path).unwrap();
+        assert!(text.ends_with(b"\"command\":\"issue\"}\n"));
+        let listing = read_listing(&path).unwrap();
+        let labels: Vec<&str> = listing.entries.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(labels, ["a", "b", "c"]);
+        let bad: Vec<String> = listing.unreadable.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            bad,
+            [
+                "line 2: EOF while parsing a string at column 11",
+                "line 5: expected value at column 1",
+            ]
+        );
+        assert_eq!(
+            read(&path).unwrap_err().to_string(),
+            format!(
+                "ledger {}: line 2: EOF while parsing a string at column 11",
+                path.display()
+            )
+        );
+    }
 }

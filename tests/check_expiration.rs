@@ -43,6 +43,16 @@ fn talosconfig(ca: &CaKeyPair, contexts: &[(&str, &str, Ttl)]) -> String {
     talmint::yaml::emit(&cfg.to_node())
 }
 
+/// The `name` of every row of a `check-expiration -o json` report, in order.
+fn row_names(json: &Value) -> Vec<&str> {
+    json["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect()
+}
+
 fn bundle_ca() -> Option<(std::path::PathBuf, CaKeyPair)> {
     let path = common::talos("stability/secrets.yaml")?;
     let bundle = SecretsBundle::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -334,8 +344,8 @@ fn with_no_input_the_default_talosconfig_is_checked_as_talosctl_finds_it() {
         .push(("TALOSCONFIG".into(), "elsewhere.talosconfig".into()));
     let run = env.run(&[&at[..], &check[..]].concat());
     let json: Value = serde_json::from_str(&stdout(&run)).unwrap();
-    assert_eq!(json["certificates"][0]["name"], "contexts.env-ctx");
-    assert_eq!(json["certificates"].as_array().unwrap().len(), 1);
+    let names = row_names(&json);
+    assert_eq!(names, ["contexts.env-ctx", "contexts.env-ctx.ca"]);
 }
 
 #[test]
@@ -373,4 +383,248 @@ fn i5_check_expiration_usage_errors_exit_2() {
         assert!(err.contains(text), "{args:?}: {err}");
         assert_eq!(before, env.tree_digest());
     }
+}
+
+/// Review r6 (a): a secrets bundle given where a talosconfig goes (`--with-secrets` forgotten), or
+/// any YAML without contexts, is an error naming the file, never a pass with nothing checked;
+/// the same for the default talosconfig.
+#[test]
+fn i5_check_expiration_refuses_a_file_that_is_not_a_talosconfig() {
+    let mut env = Env::new();
+    env.ok(&["gen", "secrets"]);
+    env.write("x.yaml", "foo: bar\n");
+    env.write("home/.talos/config", "foo: bar\n");
+    let not_a_talosconfig = |f: &str| {
+        format!(
+            "error: {f}: not a talosconfig (no contexts); for a secrets bundle use --with-secrets"
+        )
+    };
+    let cases: [(&[&str], String); 5] = [
+        (
+            &["check-expiration", "secrets.yaml"],
+            not_a_talosconfig("secrets.yaml"),
+        ),
+        (
+            &[
+                "check-expiration",
+                "secrets.yaml",
+                "--fail-within",
+                "90d",
+                "-o",
+                "json",
+            ],
+            not_a_talosconfig("secrets.yaml"),
+        ),
+        (&["check-expiration", "x.yaml"], not_a_talosconfig("x.yaml")),
+        (
+            &[
+                "check-expiration",
+                "--with-secrets",
+                "secrets.yaml",
+                "x.yaml",
+            ],
+            not_a_talosconfig("x.yaml"),
+        ),
+        (
+            &["check-expiration"],
+            not_a_talosconfig(env.path("home/.talos/config").to_str().unwrap()),
+        ),
+    ];
+    for (args, line) in &cases {
+        let before = env.tree_digest();
+        let run = env.run(args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        assert_eq!(stderr(&run), format!("{line}\n"), "{args:?}");
+        assert_eq!(
+            stdout(&run),
+            "",
+            "{args:?}: nothing on stdout, no \"passed\""
+        );
+        assert_eq!(before, env.tree_digest());
+    }
+    // With the bundle where it belongs, its CAs are checked.
+    let run = env.run(&["check-expiration", "--with-secrets", "secrets.yaml"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    // A talosconfig whose contexts hold neither a certificate nor a CA (an Omni one, say):
+    // nothing to check is exit 2 with the reason, not a pass.
+    env.write(
+        "omni.talosconfig",
+        "context: omni\ncontexts:\n    omni:\n        endpoints:\n            - omni.example.com\n",
+    );
+    env.vars
+        .push(("TALOSCONFIG".into(), "omni.talosconfig".into()));
+    for args in [
+        &["check-expiration"][..],
+        &["check-expiration", "-o", "json"],
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {}", stderr(&run));
+        assert_eq!(
+            stderr(&run),
+            "error: nothing to check: contexts.omni (omni.talosconfig): no certificate, \
+             contexts.omni.ca (omni.talosconfig): absent\n"
+        );
+        assert_eq!(stdout(&run), "");
+    }
+}
+
+/// Review r6 (b): talosctl verifies the node with the context's `ca`, so a CA expiring in 2 days
+/// makes the context unusable in 2 days however long its own certificate runs. Each distinct
+/// context CA is a row, named after the first context holding it, under the same thresholds.
+#[test]
+fn i5_check_expiration_checks_each_context_ca_once() {
+    let env = Env::new();
+    let t0 = "2026-01-01T00:00:00Z";
+    // A 48h CA and a one-year certificate from it (gen crt, as talosctl, does not cap the
+    // certificate at the CA's expiry); two contexts hold that CA.
+    env.ok(&[
+        "--now",
+        t0,
+        "gen",
+        "ca",
+        "--organization",
+        "talos",
+        "--hours",
+        "48",
+    ]);
+    env.ok(&["--now", t0, "gen", "key", "--name", "u"]);
+    env.ok(&[
+        "gen",
+        "csr",
+        "--key",
+        "u.key",
+        "--ip",
+        "10.5.0.2",
+        "--roles",
+        "os:reader",
+    ]);
+    env.ok(&[
+        "--now", t0, "gen", "crt", "--name", "u", "--ca", "talos", "--csr", "u.csr", "--hours",
+        "8760",
+    ]);
+    for ctx in ["c", "d"] {
+        env.ok(&[
+            "config",
+            "add",
+            ctx,
+            "--ca",
+            "talos.crt",
+            "--crt",
+            "u.crt",
+            "--key",
+            "u.key",
+            "--talosconfig",
+            "c.tc",
+        ]);
+    }
+    let at = "2026-01-02T00:00:00Z"; // the CA has 1d left, the certificates 364d
+    let run = env.run(&["--now", at, "check-expiration", "c.tc"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let table = stdout(&run);
+    let names: Vec<&str> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["contexts.c", "contexts.d", "contexts.c.ca"],
+        "{table}"
+    );
+    let ca_row = table
+        .lines()
+        .find(|l| l.starts_with("contexts.c.ca "))
+        .unwrap();
+    assert!(ca_row.contains("Jan 03, 2026 00:00 UTC"), "{ca_row}");
+    assert!(
+        ca_row.contains("   talosconfig CA of 2 contexts   "),
+        "{ca_row}"
+    );
+    assert!(ca_row.ends_with(" FAILING"), "{ca_row}");
+    assert!(table
+        .lines()
+        .find(|l| l.starts_with("contexts.c "))
+        .unwrap()
+        .ends_with(" ok"));
+    assert_eq!(
+        stderr(&run),
+        "error: 1 certificate expired or expiring within 7d: contexts.c.ca (c.tc) expires in 1d\n"
+    );
+    // The same thresholds as every row: only a warning when --fail-within is shorter.
+    let run = env.run(&[
+        "--now",
+        at,
+        "check-expiration",
+        "c.tc",
+        "--fail-within",
+        "12h",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        stderr(&run),
+        "warning: contexts.c.ca (c.tc) expires in 1d (within 30d)\n"
+    );
+    let json: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(json["passed"], true);
+    let certs = json["certificates"].as_array().unwrap();
+    assert_eq!(certs.len(), 3);
+    let ca = &certs[2];
+    assert_eq!(ca["name"], "contexts.c.ca");
+    assert_eq!(ca["source"], "c.tc");
+    assert_eq!(ca["type"], "ca");
+    assert_eq!(ca["caKind"], "talosconfig CA of 2 contexts");
+    assert_eq!(ca["roles"], Value::Null);
+    assert_eq!(ca["subject"], "O=talos");
+    assert_eq!(ca["notAfter"], "2026-01-03T00:00:00Z");
+    assert_eq!(ca["secondsLeft"], 86400);
+    assert_eq!(ca["status"], "warning");
+    assert_eq!(
+        ca.as_object().unwrap().len(),
+        10,
+        "the same keys as every row"
+    );
+    // Once past its NotAfter the CA row is expired, though the certificates are not.
+    let run = env.run(&["--now", "2026-01-04T00:00:00Z", "check-expiration", "c.tc"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("contexts.c.ca (c.tc) expired 1 day ago"),
+        "{}",
+        stderr(&run)
+    );
+    // A second file holding the same CA adds no row; neither does a context CA that is one of
+    // the bundle's (i5_check_expiration_json_for_ci: five rows, not six).
+    env.ok(&[
+        "config",
+        "add",
+        "e",
+        "--ca",
+        "talos.crt",
+        "--crt",
+        "u.crt",
+        "--key",
+        "u.key",
+        "--talosconfig",
+        "e.tc",
+    ]);
+    let run = env.run(&[
+        "--now",
+        at,
+        "check-expiration",
+        "c.tc",
+        "e.tc",
+        "-o",
+        "json",
+    ]);
+    let json: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let names = row_names(&json);
+    assert_eq!(
+        names,
+        ["contexts.c", "contexts.d", "contexts.c.ca", "contexts.e"]
+    );
+    assert_eq!(
+        json["certificates"][2]["caKind"],
+        "talosconfig CA of 3 contexts"
+    );
 }

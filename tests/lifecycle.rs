@@ -921,3 +921,111 @@ fn gen_config_with_a_bundle_on_a_read_only_mount_works_as_talosctl_with_a_warnin
         "the output directory made for it is removed"
     );
 }
+
+/// `config new -` (to stdout: only the ledger is written) with `--label label`.
+fn config_new_labelled(env: &Env, label: &str) {
+    env.ok(&[
+        "--now",
+        NOW,
+        "config",
+        "new",
+        "-",
+        "--with-secrets",
+        "secrets.yaml",
+        "--label",
+        label,
+    ]);
+}
+
+/// Append `bytes` to a file as a crash or a full disk mid-append would leave them.
+fn append_raw(path: &std::path::Path, bytes: &[u8]) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    f.write_all(bytes).unwrap();
+}
+
+/// Review r11: a ledger whose last line was cut short (no final newline). The next append, one
+/// line or a roster's, starts on a line of its own instead of gluing its first record onto the
+/// fragment; `ledger list` names the unreadable line on stderr and lists every readable entry.
+#[test]
+fn ledger_append_after_a_torn_line_starts_a_new_line_and_list_skips_it() {
+    let env = Env::new();
+    setup(&env);
+    config_new_labelled(&env, "first");
+    let ledger = env.path("talmint-ledger.jsonl");
+    let fragment = r#"{"time":"2026-12-02T07:57:29Z","serial":"ab"#;
+    append_raw(&ledger, fragment.as_bytes());
+    config_new_labelled(&env, "second");
+    env.write("team.yaml", roster(2));
+    append_raw(&ledger, b"{\"ti");
+    env.ok(ISSUE_TEAM);
+    let text = String::from_utf8(env.read("talmint-ledger.jsonl")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "{text}");
+    assert_eq!(lines[1], fragment, "the fragment is left as it was");
+    assert_eq!(lines[3], "{\"ti");
+    assert!(text.ends_with("}\n"));
+    let listing = talmint::ledger::read_listing(&ledger).unwrap();
+    let labels: Vec<&str> = listing.entries.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(labels, ["first", "second", "user-0", "user-1"]);
+    let bad: Vec<usize> = listing.unreadable.iter().map(|b| b.line).collect();
+    assert_eq!(bad, [2, 4]);
+    // Strict reading still names the first bad line.
+    let err = talmint::ledger::read(&ledger).unwrap_err().to_string();
+    assert!(err.starts_with("ledger "), "{err}");
+    assert!(
+        err.ends_with(": line 2: EOF while parsing a string at column 43"),
+        "{err}"
+    );
+
+    let warnings = "warning: ledger talmint-ledger.jsonl: line 2: EOF while parsing a string at \
+                    column 43; skipped\n\
+                    warning: ledger talmint-ledger.jsonl: line 4: EOF while parsing a string at \
+                    column 4; skipped\n";
+    let run = env.run(&["--now", NOW, "ledger", "list"]);
+    assert_eq!(run.status.code(), Some(0), "{}", common::stderr(&run));
+    assert_eq!(common::stderr(&run), warnings);
+    let rows: Vec<String> = common::stdout(&run)
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().nth(4).unwrap().to_string())
+        .collect();
+    assert_eq!(rows, ["first", "second", "user-0", "user-1"]);
+    let run = env.run(&["--now", NOW, "ledger", "list", "-o", "json"]);
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(common::stderr(&run), warnings);
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 4);
+}
+
+/// Review r11: the text view of `ledger list` shows a label (or any field) holding a control
+/// character Go-quoted: a newline cannot make a fake row, an escape sequence never reaches the
+/// terminal. JSON keeps the label exactly.
+#[test]
+fn ledger_list_text_view_quotes_control_characters() {
+    let env = Env::new();
+    setup(&env);
+    let label = "x\n2026-01-01T00:00:00Z   deadbeef   os:reader   2026-01-02T00:00:00Z   bob   \
+                 issue\u{1b}[8m";
+    for label in [label, "plain label"] {
+        config_new_labelled(&env, label);
+    }
+    let out = common::stdout(&env.ok(&["--now", NOW, "ledger", "list"]));
+    assert_eq!(out.lines().count(), 3, "a header and two rows:\n{out}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        out.contains(
+            r#"   "x\n2026-01-01T00:00:00Z   deadbeef   os:reader   2026-01-02T00:00:00Z   bob   issue\x1b[8m"   config new"#
+        ),
+        "{out}"
+    );
+    let plain = out.lines().nth(2).unwrap();
+    assert!(
+        plain.contains("   plain label   ") && plain.ends_with("   config new"),
+        "{out}"
+    );
+    let json = common::stdout(&env.ok(&["--now", NOW, "ledger", "list", "-o", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["label"], label);
+    assert_eq!(v[1]["label"], "plain label");
+}

@@ -32,12 +32,13 @@ A certificate fails when it has expired or at most --fail-within is left (exactl
 EXIT CODES:\n  \
 0  nothing expired or expiring within --fail-within (warnings allowed)\n  \
 1  something expired or expires within --fail-within (named on stderr)\n  \
-2  usage error, or an input could not be read")]
+2  usage error, an input could not be read, a TALOSCONFIG file has no contexts (a\n     \
+secrets bundle goes to --with-secrets), or there was no certificate to check")]
 pub struct Args {
     /// Secrets bundle whose four CAs (os, etcd, k8s, k8saggregator) to check.
     #[arg(long = "with-secrets", value_name = "FILE")]
     pub with_secrets: Option<PathBuf>,
-    /// talosconfig files whose contexts' certificates to check, `-` for stdin (with neither these nor --with-secrets:
+    /// talosconfig files whose contexts' certificates and CAs to check, `-` for stdin (with neither these nor --with-secrets:
     /// $TALOSCONFIG, else ~/.talos/config, as talosctl).
     #[arg(value_name = "TALOSCONFIG")]
     pub talosconfigs: Vec<PathBuf>,
@@ -112,6 +113,13 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
         fail_within: args.fail_within,
     };
     let report = expiration::evaluate(items, skipped, ctx.now(), thresholds);
+    if report.rows.is_empty() {
+        // Nothing checked is not a pass (contexts without certificate or CA, say).
+        if let Some(line) = report.failure_summary() {
+            ctx.note(&format!("error: {line}"));
+        }
+        return Err(Exit(2).into());
+    }
     match args.output {
         Format::Text => {
             ctx.stdout(report.to_text().as_bytes())?;

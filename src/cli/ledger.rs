@@ -12,7 +12,12 @@ use super::Ctx;
 pub enum Command {
     /// List issued certificates.
     #[command(
-        after_help = "EXAMPLES:\n  talmint ledger list --active\n  talmint ledger list --ledger /srv/pki/talmint-ledger.jsonl -o json"
+        after_help = "EXAMPLES:\n  talmint ledger list --active\n  talmint ledger list --ledger /srv/pki/talmint-ledger.jsonl -o json\n\n\
+In the text view a field holding a control character (a newline, an escape) is shown Go-quoted.\n\n\
+EXIT CODES:\n  \
+0  listed; a line that is not an entry (cut short by a crash or a full disk mid-append, edited\n     \
+by hand) is skipped and named on stderr with its line number\n  \
+1  the ledger could not be read"
     )]
     List(ListArgs),
 }
@@ -38,7 +43,17 @@ pub struct ListArgs {
 pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<()> {
     let Command::List(args) = cmd;
     let now = ctx.now();
-    let entries: Vec<ledger::Entry> = ledger::read(&args.ledger)?
+    let listing = ledger::read_listing(&args.ledger)?;
+    // Not an error: a torn line stays in the append-only file for good, and it is the record of
+    // an append that failed, so its command delivered nothing (README, "Issuance ledger").
+    for bad in &listing.unreadable {
+        ctx.note(&format!(
+            "warning: ledger {}: {bad}; skipped",
+            args.ledger.display()
+        ));
+    }
+    let entries: Vec<ledger::Entry> = listing
+        .entries
         .into_iter()
         .filter(|e| {
             let expired = e.not_after_time().is_some_and(|t| t < now);
@@ -59,14 +74,17 @@ pub fn run(cmd: Command, ctx: &Ctx) -> anyhow::Result<()> {
             "COMMAND".into(),
         ]];
         for e in &entries {
-            rows.push([
-                e.time.clone(),
-                e.serial.clone(),
-                e.roles.join(","),
-                e.not_after.clone(),
-                e.label.clone(),
-                e.command.clone(),
-            ]);
+            rows.push(
+                [
+                    &e.time,
+                    &e.serial,
+                    &e.roles.join(","),
+                    &e.not_after,
+                    &e.label,
+                    &e.command,
+                ]
+                .map(|field| ledger::text_cell(field).into_owned()),
+            );
         }
         let widths: Vec<usize> = (0..6)
             .map(|i| {
