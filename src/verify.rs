@@ -1155,9 +1155,7 @@ fn push_issuer_and_chain(
         checks.push(fail(CheckId::Chain, problem, fix));
         return None;
     };
-    let Some((anchor, via)) = chain.split_last() else {
-        return None;
-    };
+    let (anchor, via) = chain.split_last()?;
     let via: Vec<String> = via
         .iter()
         .skip(1)
