@@ -42,6 +42,8 @@ pub fn pem(data: &[u8]) {
     let _ = PrivateKey::from_pkcs8_pem_any_label(data);
     let _ = Certificate::from_pem(data);
     let _ = Certificate::from_der(data);
+    let _ = crate::verify::client_certificates(data);
+    let _ = crate::verify::parse_client_key(data);
 }
 
 /// CSRs.

@@ -30,7 +30,9 @@ use crate::pki::{Certificate, PrivateKey};
 use crate::report::{opt_str, relative_time, rfc3339, seconds_between, serial_number};
 use crate::roles::RoleSet;
 use crate::talosconfig::Config;
-use crate::verify::{display_name, eku_name, find_issuer, key_matches, parse_client_key};
+use crate::verify::{
+    client_certificates, display_name, eku_name, find_issuer, key_matches, parse_client_key,
+};
 use crate::yaml::Node;
 
 /// Talos keeps this literal instead of a value in redacted files (`C:x509/x509.go:20`).
@@ -570,8 +572,12 @@ fn talosconfig_entries(
             })
         };
         let crt: Option<Result<Certificate, String>> = (!ctx.crt.is_empty()).then(|| {
-            decode_b64(&ctx.crt)
-                .and_then(|pem| Certificate::from_pem(&pem).map_err(|e| e.to_string()))
+            decode_b64(&ctx.crt).and_then(|pem| {
+                // The leaf as talosctl reads it (tls.X509KeyPair): the first CERTIFICATE.
+                client_certificates(&pem)
+                    .map(|(leaf, _)| leaf)
+                    .map_err(|e| e.to_string())
+            })
         });
         let key = match decode_b64(&ctx.key) {
             Ok(pem) => key_info(&pem, crt.as_ref().and_then(|c| c.as_ref().ok())),

@@ -11,6 +11,14 @@
 //! handshake proves the key matches. Beyond apid: the leaf must not be a CA, its roles must be
 //! built-in (a node denies every call otherwise), optionally exactly the expected ones, and the
 //! client's own `ca` must hold the node's CA (or talosctl refuses the node's server certificate).
+//!
+//! The credential is read as talosctl reads it (talos `pkg/machinery/client/connection.go` →
+//! go `crypto/tls` `X509KeyPair`): every `CERTIFICATE` block of `crt` in order, the first being
+//! the leaf and the others sent as intermediates; the key is the first block labelled
+//! `PRIVATE KEY` or `… PRIVATE KEY`; other blocks (`EC PARAMETERS`) are skipped. The chain is
+//! built as Go's `buildChains` builds it: a trusted certificate is an anchor, yet it signs only
+//! when `CheckSignatureFrom` allows it (a v3 certificate needs basic constraints `cA`, key usage
+//! if present needs `keyCertSign`), and an intermediate must be a CA within its path length.
 
 use base64::Engine;
 use time::OffsetDateTime;
@@ -50,7 +58,8 @@ const GO_KNOWN_EKUS: [&str; 14] = [
 pub struct Request<'a> {
     /// The CA certificates a node accepts (`machine.ca.crt` plus `machine.acceptedCAs`).
     pub trusted: &'a [Certificate],
-    /// The client certificate PEM (its first `CERTIFICATE` block is the leaf); empty when none.
+    /// The client certificate PEM: its first `CERTIFICATE` block is the leaf, any others are
+    /// sent as intermediates (as talosctl does); empty when none.
     pub crt_pem: &'a [u8],
     /// The client private key PEM; empty when none. Read, never shown.
     pub key_pem: &'a [u8],
@@ -73,10 +82,12 @@ pub enum CheckId {
     PrivateKey,
     /// The private key belongs to the certificate (the TLS handshake proves it).
     KeyMatches,
-    /// The certificate's issuer bytes equal a trusted CA's subject bytes (Go finds parents by
-    /// raw subject).
+    /// The certificate's issuer bytes equal the subject bytes of a trusted CA or of an
+    /// intermediate sent along (Go finds parents by raw subject).
     Issuer,
-    /// The CA's signature verifies, the CA is valid at the time and allows clientAuth.
+    /// A chain to a trusted CA as Go builds it: every issuer may sign certificates (basic
+    /// constraints `cA`, `keyCertSign`), its signature verifies, it is valid at the time, within
+    /// its path length, and allows clientAuth.
     Chain,
     /// The certificate is valid at the time (NotBefore ≤ t ≤ NotAfter).
     Validity,
@@ -167,6 +178,42 @@ pub enum ChainError {
         /// SPKI pin of the CA tried.
         pin: String,
     },
+}
+
+/// Why a credential's `crt` and `key` do not make a TLS key pair; the texts are Go's
+/// (`crypto/tls` `X509KeyPair`), which talosctl prints.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyPairError {
+    /// The certificate input holds no PEM block.
+    #[error("tls: failed to find any PEM data in certificate input")]
+    NoCertificatePem,
+    /// The certificate input holds only a private key.
+    #[error("tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched")]
+    KeyInCertificateInput,
+    /// The certificate input holds PEM blocks, none a `CERTIFICATE`.
+    #[error("tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: [{}]", .0.join(" "))]
+    NoCertificateBlock(Vec<String>),
+    /// A `CERTIFICATE` block does not parse (1 is the leaf).
+    #[error("CERTIFICATE block {index}: {reason}")]
+    BadCertificate {
+        /// Which block, counting `CERTIFICATE` blocks from 1.
+        index: usize,
+        /// Why.
+        reason: String,
+    },
+    /// The key input holds no PEM block.
+    #[error("tls: failed to find any PEM data in key input")]
+    NoKeyPem,
+    /// The key input holds only a certificate.
+    #[error("tls: found a certificate rather than a key in the PEM for the private key")]
+    CertificateInKeyInput,
+    /// The key input holds PEM blocks, none labelled as a private key.
+    #[error("tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key input after skipping PEM blocks of the following types: [{}]", .0.join(" "))]
+    NoKeyBlock(Vec<String>),
+    /// The key block does not parse (never the key's content).
+    #[error("{0}")]
+    BadKey(String),
 }
 
 impl CheckId {
@@ -335,18 +382,60 @@ pub fn key_matches(key: &PrivateKey, cert: &Certificate) -> Result<bool, PkiErro
     Ok(key.public_key_der()? == cert.spki_der)
 }
 
-/// Read a client key as Go's `tls.X509KeyPair` does: the Talos labels, or PKCS#8 under any
-/// label.
+/// Read a client key as Go's `tls.X509KeyPair` does: the first PEM block labelled
+/// `PRIVATE KEY` or ending in ` PRIVATE KEY` (others, such as the `EC PARAMETERS` block
+/// `openssl ecparam -genkey` writes first, are skipped); its bytes as the label says, else as
+/// PKCS#1, PKCS#8 or SEC1 whatever the label (Go's `parsePrivateKey`).
 ///
 /// # Errors
-/// [`PkiError`] when no key parses.
-pub fn parse_client_key(pem: &[u8]) -> Result<PrivateKey, PkiError> {
-    match PrivateKey::from_pem(pem) {
-        Ok(k) => Ok(k),
-        Err(PkiError::UnsupportedKeyType(label)) if label.ends_with("PRIVATE KEY") => {
-            PrivateKey::from_pkcs8_pem_any_label(pem)
+/// [`KeyPairError`] in Go's words when there is no key block, or the key does not parse.
+pub fn parse_client_key(pem: &[u8]) -> Result<PrivateKey, KeyPairError> {
+    let blocks = pemx::decode_all_like_go(pem);
+    let Some((label, der)) = blocks
+        .iter()
+        .find(|(label, _)| label == pemx::PRIVATE_KEY || label.ends_with(" PRIVATE KEY"))
+    else {
+        let skipped: Vec<String> = blocks.into_iter().map(|(label, _)| label).collect();
+        return Err(match skipped.as_slice() {
+            [] => KeyPairError::NoKeyPem,
+            [only] if only == pemx::CERTIFICATE => KeyPairError::CertificateInKeyInput,
+            _ => KeyPairError::NoKeyBlock(skipped),
+        });
+    };
+    PrivateKey::from_labelled_der(label, der).or_else(|e| {
+        PrivateKey::from_der_like_go(der).ok_or_else(|| KeyPairError::BadKey(e.to_string()))
+    })
+}
+
+/// Read a client `crt` as Go's `tls.X509KeyPair` does: every `CERTIFICATE` block in order, other
+/// blocks skipped. The first is the leaf; talosctl sends the others along as intermediates, and
+/// a node refuses the handshake when any of them does not parse. Returns the leaf and the
+/// intermediates.
+///
+/// # Errors
+/// [`KeyPairError`] in Go's words when there is no certificate block, or one does not parse.
+pub fn client_certificates(pem: &[u8]) -> Result<(Certificate, Vec<Certificate>), KeyPairError> {
+    let mut certs = Vec::new();
+    let mut skipped = Vec::new();
+    for (label, der) in pemx::decode_all_like_go(pem) {
+        if label == pemx::CERTIFICATE {
+            let cert = Certificate::from_der(&der).map_err(|e| KeyPairError::BadCertificate {
+                index: certs.len() + 1,
+                reason: e.to_string(),
+            })?;
+            certs.push(cert);
+        } else {
+            skipped.push(label);
         }
-        Err(e) => Err(e),
+    }
+    let mut certs = certs.into_iter();
+    match certs.next() {
+        Some(leaf) => Ok((leaf, certs.collect())),
+        None => Err(match skipped.as_slice() {
+            [] => KeyPairError::NoCertificatePem,
+            [only] if only.ends_with("PRIVATE KEY") => KeyPairError::KeyInCertificateInput,
+            _ => KeyPairError::NoCertificateBlock(skipped),
+        }),
     }
 }
 
@@ -388,12 +477,181 @@ fn apid_eku_exact(cert: &Certificate) -> bool {
     matches!(known.as_slice(), [only] if only.as_str() == EKU_CLIENT_AUTH)
 }
 
-/// Go's chain rule on a CA: no EKU list, or one holding clientAuth or any.
-fn ca_allows_client_auth(ca: &Certificate) -> bool {
+/// Go's chain rule on a certificate of the chain (`checkChainForKeyUsage`): no EKU list, or
+/// one holding clientAuth or any.
+fn allows_client_auth(ca: &Certificate) -> bool {
     match &ca.ext_key_usage {
         None => true,
         Some(list) if list.is_empty() => true,
         Some(list) => list.iter().any(|o| o == EKU_CLIENT_AUTH || o == EKU_ANY),
+    }
+}
+
+/// Where an issuer sits in a chain: a trusted CA (an anchor) or an intermediate sent along.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    Intermediate,
+    Trusted,
+}
+
+/// Why a candidate issuer did not complete a chain (Go keeps the first as `hintErr`).
+#[derive(Clone, Debug)]
+enum LinkProblem<'a> {
+    /// `CheckSignatureFrom`: the issuer's basic constraints forbid signing, or (isValid) an
+    /// intermediate is not a CA.
+    NotCa(&'a Certificate, Place),
+    /// `CheckSignatureFrom`: key usage present without `keyCertSign`.
+    NoCertSign(&'a Certificate, Place),
+    /// The signature of `child` does not verify with the issuer's key.
+    BadSignature {
+        child: &'a Certificate,
+        issuer: &'a Certificate,
+        place: Place,
+    },
+    /// The issuer is outside its validity window.
+    NotValid(&'a Certificate, Place, String),
+    /// More intermediates below the issuer than its `pathLenConstraint` allows.
+    PathLen {
+        issuer: &'a Certificate,
+        place: Place,
+        max: u32,
+        below: usize,
+    },
+    /// An intermediate's issuer is neither trusted nor sent along.
+    NoIssuer(&'a Certificate),
+    /// A chain was built, but a certificate of it does not allow clientAuth.
+    ClientAuth(&'a Certificate),
+}
+
+/// Go's chain search (`verify.go` `buildChains`), depth first: trusted candidates, then
+/// intermediates, each found by raw subject, checked by `CheckSignatureFrom` and `isValid`.
+struct ChainSearch<'a> {
+    trusted: &'a [Certificate],
+    intermediates: &'a [Certificate],
+    at: OffsetDateTime,
+    hint: Option<LinkProblem<'a>>,
+    signature_checks: usize,
+    chains: Vec<Vec<&'a Certificate>>,
+}
+
+/// Go's bound on signature checks while building chains (`maxChainSignatureChecks`).
+const MAX_SIGNATURE_CHECKS: usize = 100;
+
+impl<'a> ChainSearch<'a> {
+    /// Every chain from `leaf` to a trusted certificate, or the first reason a link failed.
+    fn run(
+        leaf: &'a Certificate,
+        trusted: &'a [Certificate],
+        intermediates: &'a [Certificate],
+        at: OffsetDateTime,
+    ) -> Result<Vec<Vec<&'a Certificate>>, Option<LinkProblem<'a>>> {
+        // Go: a leaf that is itself in the roots pool is a chain of one.
+        if trusted.iter().any(|t| t.der == leaf.der) {
+            return Ok(vec![vec![leaf]]);
+        }
+        let mut search = ChainSearch {
+            trusted,
+            intermediates,
+            at,
+            hint: None,
+            signature_checks: 0,
+            chains: Vec::new(),
+        };
+        search.extend(&mut vec![leaf]);
+        if search.chains.is_empty() {
+            Err(search.hint)
+        } else {
+            Ok(search.chains)
+        }
+    }
+
+    fn extend(&mut self, chain: &mut Vec<&'a Certificate>) {
+        let Some(&child) = chain.last() else {
+            return;
+        };
+        let trusted = self.trusted.iter().map(|c| (c, Place::Trusted));
+        let intermediates = self.intermediates.iter().map(|c| (c, Place::Intermediate));
+        let mut found = false;
+        for (issuer, place) in trusted.chain(intermediates) {
+            if issuer.subject_der != child.issuer_der
+                || chain
+                    .iter()
+                    .any(|c| c.subject_der == issuer.subject_der && c.spki_der == issuer.spki_der)
+            {
+                continue;
+            }
+            found = true;
+            self.signature_checks += 1;
+            if self.signature_checks > MAX_SIGNATURE_CHECKS {
+                return;
+            }
+            match link_problem(child, issuer, place, chain.len(), self.at) {
+                Some(problem) => {
+                    self.hint.get_or_insert(problem);
+                }
+                None => {
+                    chain.push(issuer);
+                    match place {
+                        Place::Trusted => self.chains.push(chain.clone()),
+                        Place::Intermediate => self.extend(chain),
+                    }
+                    chain.pop();
+                }
+            }
+        }
+        if !found && chain.len() > 1 {
+            self.hint.get_or_insert(LinkProblem::NoIssuer(child));
+        }
+    }
+}
+
+/// Go's `CheckSignatureFrom(issuer)` on `child`, then `issuer.isValid` with `chain_len`
+/// certificates below it.
+fn link_problem<'a>(
+    child: &'a Certificate,
+    issuer: &'a Certificate,
+    place: Place,
+    chain_len: usize,
+    at: OffsetDateTime,
+) -> Option<LinkProblem<'a>> {
+    // RFC 5280 4.2.1.9 as Go reads it: a v3 certificate signs only with basic constraints cA; a
+    // v1 certificate (no extensions) may sign, except as an intermediate (isValid).
+    if (issuer.version == 3 && !issuer.basic_constraints)
+        || (issuer.basic_constraints && !issuer.is_ca)
+    {
+        return Some(LinkProblem::NotCa(issuer, place));
+    }
+    if issuer
+        .key_usage
+        .as_ref()
+        .is_some_and(|ku| !ku.is_empty() && !ku.contains(&"keyCertSign"))
+    {
+        return Some(LinkProblem::NoCertSign(issuer, place));
+    }
+    if child.verify_signed_by(issuer).is_err() {
+        return Some(LinkProblem::BadSignature {
+            child,
+            issuer,
+            place,
+        });
+    }
+    if let Some(problem) = validity_problem(issuer, at) {
+        return Some(LinkProblem::NotValid(issuer, place, problem));
+    }
+    if place == Place::Intermediate && !(issuer.basic_constraints && issuer.is_ca) {
+        return Some(LinkProblem::NotCa(issuer, place));
+    }
+    let below = chain_len.saturating_sub(1);
+    match issuer.max_path_len {
+        Some(max) if issuer.basic_constraints && below > max as usize => {
+            Some(LinkProblem::PathLen {
+                issuer,
+                place,
+                max,
+                below,
+            })
+        }
+        _ => None,
     }
 }
 
@@ -556,6 +814,7 @@ fn verify_inner(
     let mut checks = Vec::new();
     let mut notes = Vec::new();
     let at = req.at;
+    let mut intermediates = Vec::new();
 
     let leaf = if let Some(problem) = crt_problem {
         checks.push(fail(
@@ -572,17 +831,23 @@ fn verify_inner(
         ));
         None
     } else {
-        match Certificate::from_pem(req.crt_pem) {
-            Ok(c) => {
+        match client_certificates(req.crt_pem) {
+            Ok((leaf, certs)) => {
+                let along = match certs.len() {
+                    0 => String::new(),
+                    1 => ", with 1 intermediate".to_string(),
+                    n => format!(", with {n} intermediates"),
+                };
                 checks.push(pass(
                     CheckId::Certificate,
                     format!(
-                        "{}, serial {}",
-                        display_name(&c.subject),
-                        serial_number(&c.serial_hex)
+                        "{}, serial {}{along}",
+                        display_name(&leaf.subject),
+                        serial_number(&leaf.serial_hex)
                     ),
                 ));
-                Some(c)
+                intermediates = certs;
+                Some(leaf)
             }
             Err(e) => {
                 checks.push(fail(
@@ -700,66 +965,7 @@ fn verify_inner(
     };
 
     // Issuer and chain.
-    match find_issuer(&cert, req.trusted) {
-        Ok(ca) => {
-            checks.push(pass(
-                CheckId::Issuer,
-                format!("{} is a trusted CA's subject", display_name(&cert.issuer)),
-            ));
-            if let Some(problem) = validity_problem(ca, at) {
-                checks.push(fail(
-                    CheckId::Chain,
-                    format!("the CA {} is {problem}", display_name(&ca.subject)),
-                    "the OS CA itself is out of its validity window: rotate the cluster's OS CA (talosctl rotate-ca) and issue new credentials",
-                ));
-            } else if !ca_allows_client_auth(ca) {
-                checks.push(fail(
-                    CheckId::Chain,
-                    format!(
-                        "the CA {} restricts its extended key usages to {}, without clientAuth",
-                        display_name(&ca.subject),
-                        eku_list(ca)
-                    ),
-                    "use an OS CA whose EKUs include clientAuth (Talos CAs carry serverAuth, clientAuth)",
-                ));
-            } else {
-                checks.push(pass(
-                    CheckId::Chain,
-                    format!(
-                        "signed by {} ({}), valid until {}",
-                        display_name(&ca.subject),
-                        ca.spki_pin(),
-                        rfc3339(ca.not_after)
-                    ),
-                ));
-            }
-        }
-        Err(ChainError::BadSignature { issuer, pin }) => {
-            checks.push(pass(
-                CheckId::Issuer,
-                format!("{} is a trusted CA's subject", display_name(&issuer)),
-            ));
-            checks.push(fail(
-                CheckId::Chain,
-                format!(
-                    "the issuer name matches the CA's, but the signature does not verify with the CA's key ({pin}): it was issued by another CA of the same name, e.g. another cluster's"
-                ),
-                reissue(&roles),
-            ));
-        }
-        Err(e) => {
-            checks.push(fail(
-                CheckId::Issuer,
-                format!("{e}: the certificate was issued by another CA"),
-                format!(
-                    "{}; or check against the right CA with --with-secrets or --ca",
-                    reissue(&roles)
-                ),
-            ));
-            checks.push(skip(CheckId::Chain, "no trusted CA with the issuer's name"));
-        }
-    }
-
+    let chain = push_issuer_and_chain(&mut checks, &cert, &intermediates, req, &roles);
     match validity_problem(&cert, at) {
         None => checks.push(pass(
             CheckId::Validity,
@@ -788,7 +994,20 @@ fn verify_inner(
         checks.push(pass(CheckId::NotCa, "a leaf (no cA flag)"));
     }
 
-    if cert.is_ca {
+    let above = chain.filter(|c| !apid_eku_exact(c));
+    if let (Some(anchor), true) = (&above, cert.is_ca || apid_eku_exact(&cert)) {
+        // Talos compat: apid's own message (service.go verifyExtKeyUsage), on the first
+        // non-CA certificate of the verified chain: here a version 1 trusted certificate.
+        checks.push(fail(
+            CheckId::ExtKeyUsage,
+            format!(
+                "certificate {:?} is missing the client auth extended key usage: the trusted certificate is version {}, without basic constraints, so not a CA, and apid requires every non-CA certificate of the chain to have exactly [clientAuth]",
+                go_subject(anchor),
+                anchor.version
+            ),
+            "trust the cluster's OS CA certificate, which is a CA (basic constraints cA, keyCertSign): --with-secrets secrets.yaml or --ca FILE",
+        ));
+    } else if cert.is_ca {
         checks.push(skip(
             CheckId::ExtKeyUsage,
             "apid skips CA certificates in its exact-EKU rule",
@@ -867,6 +1086,242 @@ fn verify_inner(
         roles,
         checks,
         notes,
+    }
+}
+
+/// The issuer and chain checks. Returns the first non-CA certificate above the leaf in the chain
+/// Go would hand to apid (a version 1 trusted certificate), for apid's EKU rule.
+fn push_issuer_and_chain(
+    checks: &mut Vec<Check>,
+    cert: &Certificate,
+    intermediates: &[Certificate],
+    req: &Request<'_>,
+    roles: &RoleSet,
+) -> Option<Certificate> {
+    let in_trusted = req.trusted.iter().any(|t| t.der == cert.der);
+    let named = in_trusted
+        || req
+            .trusted
+            .iter()
+            .chain(intermediates)
+            .any(|c| c.subject_der == cert.issuer_der);
+    if !named {
+        let e = match find_issuer(cert, req.trusted) {
+            Err(e) => e.to_string(),
+            Ok(_) => "no issuer".to_string(),
+        };
+        let along = if intermediates.is_empty() {
+            ""
+        } else {
+            " (nor an intermediate sent along)"
+        };
+        checks.push(fail(
+            CheckId::Issuer,
+            format!("{e}{along}: the certificate was issued by another CA"),
+            format!(
+                "{}; or check against the right CA with --with-secrets or --ca",
+                reissue(roles)
+            ),
+        ));
+        checks.push(skip(CheckId::Chain, "no trusted CA with the issuer's name"));
+        return None;
+    }
+    checks.push(pass(
+        CheckId::Issuer,
+        if in_trusted {
+            "the certificate itself is a trusted certificate".to_string()
+        } else if req.trusted.iter().any(|c| c.subject_der == cert.issuer_der) {
+            format!("{} is a trusted CA's subject", display_name(&cert.issuer))
+        } else {
+            format!(
+                "{} is the subject of an intermediate sent along",
+                display_name(&cert.issuer)
+            )
+        },
+    ));
+
+    let chains = match ChainSearch::run(cert, req.trusted, intermediates, req.at) {
+        Ok(chains) => chains,
+        Err(hint) => {
+            let (problem, fix) = describe_link_problem(hint, roles);
+            checks.push(fail(CheckId::Chain, problem, fix));
+            return None;
+        }
+    };
+    // Go's checkChainForKeyUsage on every chain; apid reads the first chain that passes.
+    let Some(chain) = chains.iter().find(|c| client_auth_offender(c).is_none()) else {
+        let first = chains.first().and_then(|c| client_auth_offender(c));
+        let (problem, fix) = describe_link_problem(first.map(LinkProblem::ClientAuth), roles);
+        checks.push(fail(CheckId::Chain, problem, fix));
+        return None;
+    };
+    let (anchor, via) = chain.split_last()?;
+    let via: Vec<String> = via
+        .iter()
+        .skip(1)
+        .map(|c| {
+            format!(
+                "{} (until {})",
+                display_name(&c.subject),
+                rfc3339(c.not_after)
+            )
+        })
+        .collect();
+    let what = if in_trusted {
+        format!(
+            "the certificate is itself trusted ({}), valid until {}",
+            anchor.spki_pin(),
+            rfc3339(anchor.not_after)
+        )
+    } else if via.is_empty() {
+        format!(
+            "signed by {} ({}), valid until {}",
+            display_name(&anchor.subject),
+            anchor.spki_pin(),
+            rfc3339(anchor.not_after)
+        )
+    } else {
+        format!(
+            "via {} to {} ({}), valid until {}",
+            via.join(", "),
+            display_name(&anchor.subject),
+            anchor.spki_pin(),
+            rfc3339(anchor.not_after)
+        )
+    };
+    checks.push(pass(CheckId::Chain, what));
+    chain
+        .iter()
+        .skip(1)
+        .find(|c| !c.is_ca)
+        .map(|c| (*c).clone())
+}
+
+/// The first certificate of `chain` that Go's `checkChainForKeyUsage` objects to: its EKUs
+/// exclude clientAuth. A non-CA leaf is left to ext-key-usage, whose exact rule is stricter.
+fn client_auth_offender<'a>(chain: &[&'a Certificate]) -> Option<&'a Certificate> {
+    chain
+        .iter()
+        .enumerate()
+        .find(|(i, c)| (*i > 0 || c.is_ca) && !allows_client_auth(c))
+        .map(|(_, c)| *c)
+}
+
+/// The chain check's problem and fix for the first failed link (`None`: no candidate at all).
+fn describe_link_problem(problem: Option<LinkProblem<'_>>, roles: &RoleSet) -> (String, String) {
+    let whose = |place: Place, c: &Certificate| match place {
+        Place::Trusted => format!("the trusted CA {}", display_name(&c.subject)),
+        Place::Intermediate => format!("the intermediate {}", display_name(&c.subject)),
+    };
+    let not_a_ca_fix = |place: Place| {
+        match place {
+        Place::Trusted => "trust the cluster's OS CA certificate, which is a CA (basic constraints cA, keyCertSign): --with-secrets secrets.yaml or --ca FILE; a node whose machine.ca.crt is not a CA accepts no client certificate".to_string(),
+        Place::Intermediate => format!("send only CA intermediates in crt, or {}", reissue(roles)),
+    }
+    };
+    // Talos compat: Go's own words, which a node logs (x509 ConstraintViolationError).
+    const GO_CANNOT_SIGN: &str =
+        "x509: invalid signature: parent certificate cannot sign this kind of certificate";
+    match problem {
+        None => (
+            "no chain to a trusted CA".to_string(),
+            format!(
+                "{}; or check against the right CA with --with-secrets or --ca",
+                reissue(roles)
+            ),
+        ),
+        Some(LinkProblem::NotCa(c, place)) => {
+            let why = if c.basic_constraints {
+                "basic constraints cA is not set"
+            } else if c.version == 3 {
+                "no basic constraints extension"
+            } else {
+                "a version 1 certificate cannot be an intermediate"
+            };
+            (
+                format!(
+                    "{} is not a CA ({why}): a node refuses it as an issuer ({GO_CANNOT_SIGN})",
+                    whose(place, c)
+                ),
+                not_a_ca_fix(place),
+            )
+        }
+        Some(LinkProblem::NoCertSign(c, place)) => (
+            format!(
+                "{} has key usage {} without keyCertSign: a node refuses it as an issuer ({GO_CANNOT_SIGN})",
+                whose(place, c),
+                c.key_usage.as_deref().unwrap_or_default().join(", ")
+            ),
+            not_a_ca_fix(place),
+        ),
+        Some(LinkProblem::BadSignature {
+            child,
+            issuer,
+            place: Place::Trusted,
+        }) if child.issuer_der == issuer.subject_der && !child.is_ca && issuer.is_ca => (
+            format!(
+                "the issuer name matches the CA's, but the signature does not verify with the CA's key ({}): it was issued by another CA of the same name, e.g. another cluster's",
+                issuer.spki_pin()
+            ),
+            reissue(roles),
+        ),
+        Some(LinkProblem::BadSignature {
+            child,
+            issuer,
+            place,
+        }) => (
+            format!(
+                "{} names {} as its issuer, but the signature does not verify with its key ({})",
+                display_name(&child.subject),
+                whose(place, issuer),
+                issuer.spki_pin()
+            ),
+            reissue(roles),
+        ),
+        Some(LinkProblem::NotValid(c, Place::Trusted, problem)) => (
+            format!("the CA {} is {problem}", display_name(&c.subject)),
+            "the OS CA itself is out of its validity window: rotate the cluster's OS CA (talosctl rotate-ca) and issue new credentials".to_string(),
+        ),
+        Some(LinkProblem::NotValid(c, Place::Intermediate, problem)) => (
+            format!("the intermediate {} is {problem}", display_name(&c.subject)),
+            reissue(roles),
+        ),
+        Some(LinkProblem::PathLen {
+            issuer,
+            place,
+            max,
+            below,
+        }) => (
+            format!(
+                "{} allows {max} intermediate(s) below it (pathLenConstraint), the chain has {below}",
+                whose(place, issuer)
+            ),
+            reissue(roles),
+        ),
+        Some(LinkProblem::NoIssuer(c)) => (
+            format!(
+                "the intermediate {} was issued by {}, which is neither a trusted CA nor sent along",
+                display_name(&c.subject),
+                display_name(&c.issuer)
+            ),
+            format!(
+                "{}; or check against the right CA with --with-secrets or --ca",
+                reissue(roles)
+            ),
+        ),
+        Some(LinkProblem::ClientAuth(c)) => (
+            format!(
+                "{} restricts its extended key usages to {}, without clientAuth",
+                if c.is_ca {
+                    format!("the CA {}", display_name(&c.subject))
+                } else {
+                    format!("the certificate {}", display_name(&c.subject))
+                },
+                eku_list(c)
+            ),
+            "use an OS CA whose EKUs include clientAuth (Talos CAs carry serverAuth, clientAuth)"
+                .to_string(),
+        ),
     }
 }
 
@@ -972,6 +1427,81 @@ mod tests {
         // DER-sorted SET: the shorter value first.
         assert_eq!(go_subject(&leaf), "O=os:reader+O=os:etcd:backup");
         assert_eq!(go_subject(ca.cert()), "O=talos");
+    }
+
+    #[test]
+    fn client_key_is_read_as_tls_x509_key_pair_reads_it() {
+        let key = PrivateKey::generate(KeyAlgorithm::EcdsaP256).unwrap();
+        let key_pem = key.to_pem().unwrap();
+        let params = pemx::encode("EC PARAMETERS", &[6, 8, 42, 134, 72, 206, 61, 3, 1, 7]);
+        let cert = pemx::encode(pemx::CERTIFICATE, b"x");
+        let spki = key.public_key_der().unwrap();
+        let read = |text: String| parse_client_key(text.as_bytes());
+        // Go skips blocks until one labelled "PRIVATE KEY" or "… PRIVATE KEY".
+        let got = read(format!("{params}{cert}{}", *key_pem)).unwrap();
+        assert_eq!(got.public_key_der().unwrap(), spki);
+        // Go's parsePrivateKey ignores the label: PKCS#8 under "RSA PRIVATE KEY" reads.
+        let pkcs8 = key.secret_pkcs8_der().unwrap();
+        let relabelled = pemx::encode_secret(pemx::RSA_PRIVATE_KEY, &pkcs8);
+        let got = read(relabelled.to_string()).unwrap();
+        assert_eq!(got.public_key_der().unwrap(), spki);
+        // Go's messages when there is no key block.
+        let message = |text: String| read(text).unwrap_err().to_string();
+        assert_eq!(
+            message(String::new()),
+            "tls: failed to find any PEM data in key input"
+        );
+        assert_eq!(
+            message(cert.clone()),
+            "tls: found a certificate rather than a key in the PEM for the private key"
+        );
+        assert_eq!(
+            message(format!("{params}{cert}")),
+            "tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key input after skipping PEM blocks of the following types: [EC PARAMETERS CERTIFICATE]"
+        );
+        // "PRIVATE KEYS" is not a key label; the key bytes of a bad key are never quoted.
+        let err = message(pemx::encode("RSA PRIVATE KEY", b"junk"));
+        assert!(err.starts_with("failed to parse RSA key"), "{err}");
+        assert!(read(pemx::encode("PRIVATE KEYS", &pkcs8)).is_err());
+    }
+
+    #[test]
+    fn client_crt_is_read_as_tls_x509_key_pair_reads_it() {
+        let now = datetime!(2024-01-01 00:00:00 UTC);
+        let ca = ca(now);
+        let roles: RoleSet = "os:reader".parse().unwrap();
+        let issued = ca.issue_client(&roles, now, Ttl::from_hours(1)).unwrap();
+        let params = pemx::encode("EC PARAMETERS", &[6, 8, 42, 134, 72, 206, 61, 3, 1, 7]);
+        let key_pem = issued.key.unwrap().to_pem().unwrap();
+        let text = format!("{params}{}{}{}", *key_pem, issued.cert_pem, ca.cert_pem());
+        let (leaf, rest) = client_certificates(text.as_bytes()).unwrap();
+        assert_eq!(leaf.der, issued.cert.der);
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].der, ca.cert().der);
+        let message = |text: String| {
+            client_certificates(text.as_bytes())
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            message("no pem".into()),
+            "tls: failed to find any PEM data in certificate input"
+        );
+        assert_eq!(
+            message(key_pem.to_string()),
+            "tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched"
+        );
+        let both = message(format!("{params}{}", *key_pem));
+        assert_eq!(
+            both,
+            "tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: [EC PARAMETERS ED25519 PRIVATE KEY]"
+        );
+        let bad = format!(
+            "{}{}",
+            issued.cert_pem,
+            pemx::encode(pemx::CERTIFICATE, b"x")
+        );
+        assert!(message(bad).starts_with("CERTIFICATE block 2: failed to parse certificate"));
     }
 
     #[test]

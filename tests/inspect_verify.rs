@@ -124,7 +124,9 @@ struct Case {
     node_error: fn(&rustls::Error) -> bool,
 }
 
-fn run_case(env: &Env, node: &Node, ca: &CaKeyPair, case: &Case) {
+/// Run `case` against `node` (the node trusts `node.os_ca_pem`), verify as a library and as the
+/// CLI with `--ca` of the node's CAs, and compare.
+fn run_case(env: &Env, node: &Node, case: &Case) {
     // The node.
     let out = node.handshake(&case.cred, Version::Tls13);
     let handshake_ok = out.roles.is_ok() && out.client.is_ok();
@@ -144,7 +146,7 @@ fn run_case(env: &Env, node: &Node, ca: &CaKeyPair, case: &Case) {
     }
 
     // The library: the checks apid enforces agree with the handshake.
-    let trusted = [ca.cert().clone()];
+    let trusted = verify::trusted_from_pem(&node.os_ca_pem).unwrap();
     let verdict = verify::verify(&Request {
         trusted: &trusted,
         crt_pem: &case.cred.crt_pem,
@@ -176,7 +178,7 @@ fn run_case(env: &Env, node: &Node, ca: &CaKeyPair, case: &Case) {
         &format!("{}.talosconfig", case.name),
         talosconfig(case.name, &case.cred),
     );
-    env.write("node-ca.crt", ca.cert_pem());
+    env.write("node-ca.crt", &node.os_ca_pem);
     let tc = format!("{}.talosconfig", case.name);
     let run = env.run(&["verify", &tc, "--ca", "node-ca.crt"]);
     let report = stdout(&run);
@@ -365,8 +367,402 @@ fn i5_verify_agrees_with_the_node_on_every_credential_case() {
         });
     }
     for case in &cases {
-        run_case(&env, &node, &ca, case);
+        run_case(&env, &node, case);
     }
+}
+
+/// The leaf extensions of a Talos client certificate, for openssl.
+const LEAF_EXT: &str = "keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth";
+
+/// `openssl verify -purpose sslclient` of `leaf` (file names in `dir`) against `ca`, with
+/// `untrusted` intermediates when not empty; `attime` in seconds since the epoch when given.
+fn openssl_verify(
+    dir: &std::path::Path,
+    ca: &str,
+    untrusted: &str,
+    leaf: &str,
+    at: Option<i64>,
+) -> bool {
+    let at = at.map(|t| t.to_string());
+    let mut args = vec!["verify", "-purpose", "sslclient", "-CAfile", ca];
+    if !untrusted.is_empty() {
+        args.extend(["-untrusted", untrusted]);
+    }
+    if let Some(at) = &at {
+        args.extend(["-attime", at]);
+    }
+    args.push(leaf);
+    common::openssl::run(&args, dir).0
+}
+
+fn is_unknown_issuer(e: &rustls::Error) -> bool {
+    *e == rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
+}
+
+// Review issue 1: a trusted certificate that is not a CA. Go's chain building uses the roots
+// pool as anchors, but CheckSignatureFrom lets an anchor sign only with basic constraints cA (v3)
+// and keyCertSign (if key usage is present); a v1 anchor may sign, and then apid's exact-EKU rule
+// rejects it as a non-CA certificate of the chain.
+#[test]
+fn i5_verify_refuses_a_trusted_certificate_that_is_not_a_ca_as_a_node_does() {
+    if !common::openssl::available() {
+        return;
+    }
+    let env = Env::new();
+    let ca = os_ca(now() - Duration::days(20));
+    struct Root {
+        name: &'static str,
+        ext: &'static str,
+        failed: &'static [&'static str],
+        message: &'static str,
+        node_error: fn(&rustls::Error) -> bool,
+        openssl_accepts: bool,
+    }
+    let roots = [
+        Root {
+            name: "root-is-a-ca",
+            ext: "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=serverAuth,clientAuth",
+            failed: &[],
+            message: "ok    chain          signed by O=talos",
+            node_error: |_| false,
+            openssl_accepts: true,
+        },
+        Root {
+            name: "root-ca-false",
+            ext: "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=serverAuth,clientAuth",
+            failed: &["chain"],
+            message: "the trusted CA O=talos is not a CA (basic constraints cA is not set): a node refuses it as an issuer (x509: invalid signature: parent certificate cannot sign this kind of certificate)",
+            node_error: is_unknown_issuer,
+            openssl_accepts: false,
+        },
+        Root {
+            // openssl takes a self-signed certificate with keyCertSign as a CA; Go does not.
+            name: "root-without-basic-constraints",
+            ext: "keyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=serverAuth,clientAuth",
+            failed: &["chain"],
+            message: "the trusted CA O=talos is not a CA (no basic constraints extension)",
+            node_error: is_unknown_issuer,
+            openssl_accepts: true,
+        },
+        Root {
+            name: "root-without-keycertsign",
+            ext: "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth",
+            failed: &["chain"],
+            message: "the trusted CA O=talos has key usage digitalSignature without keyCertSign",
+            node_error: is_unknown_issuer,
+            openssl_accepts: false,
+        },
+        Root {
+            // openssl takes a self-signed v1 certificate as a CA; Go chains to it too, and then
+            // apid refuses the chain, whose v1 root is a non-CA without clientAuth.
+            name: "root-version-1",
+            ext: "",
+            failed: &["ext-key-usage"],
+            message: "certificate \"O=talos\" is missing the client auth extended key usage: the trusted certificate is version 1",
+            node_error: |e| {
+                matches!(e, rustls::Error::General(m) if m == "certificate \"O=talos\" is missing the client auth extended key usage")
+            },
+            openssl_accepts: true,
+        },
+    ];
+    for root in &roots {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let root_pem = common::openssl::make_cert(d, "root", "/O=talos", root.ext, None, 30);
+        let crt_pem =
+            common::openssl::make_cert(d, "leaf", "/O=os:reader", LEAF_EXT, Some("root"), 1);
+        assert_eq!(
+            openssl_verify(d, "root.crt", "", "leaf.crt", None),
+            root.openssl_accepts,
+            "{}: openssl verify",
+            root.name
+        );
+        // The node trusts only this root; its server certificate comes from the OS CA, which the
+        // client's ca also holds.
+        let mut node = Node::new(&ca);
+        node.os_ca_pem = root_pem.clone();
+        let mut ca_pem = root_pem;
+        ca_pem.extend_from_slice(ca.cert_pem().as_bytes());
+        let case = Case {
+            name: root.name,
+            cred: Credential {
+                ca_pem,
+                crt_pem,
+                key_pem: std::fs::read(d.join("leaf.key")).unwrap(),
+            },
+            failed: root.failed,
+            message: root.message,
+            node_accepts: root.failed.is_empty(),
+            node_error: root.node_error,
+        };
+        run_case(&env, &node, &case);
+    }
+}
+
+// Review issue 2: talosctl sends every CERTIFICATE block of crt (tls.X509KeyPair), and a node
+// verifies the leaf with the others as intermediates.
+#[test]
+fn i5_verify_accepts_a_leaf_sent_with_its_intermediate_ca_as_a_node_does() {
+    if !common::openssl::available() {
+        return;
+    }
+    let env = Env::new();
+    let ca = os_ca(now() - Duration::days(20));
+    let node = Node::new(&ca);
+    let int_ext = |bc: &str, eku: &str| {
+        format!("basicConstraints=critical,{bc}\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage={eku}")
+    };
+    let good = int_ext("CA:TRUE", "serverAuth,clientAuth");
+    struct Chain {
+        name: &'static str,
+        /// (name, extensions, issuer) of each intermediate, top first.
+        ints: Vec<(&'static str, String, &'static str)>,
+        /// The intermediates sent after the leaf, in order.
+        sent: &'static [&'static str],
+        failed: &'static [&'static str],
+        message: &'static str,
+        node_error: fn(&rustls::Error) -> bool,
+    }
+    let chains = vec![
+        Chain {
+            name: "intermediate",
+            ints: vec![("int", good.clone(), "os")],
+            sent: &["int"],
+            failed: &[],
+            message: "ok    chain          via O=int (until",
+            node_error: |_| false,
+        },
+        Chain {
+            name: "intermediate-not-sent",
+            ints: vec![("int", good.clone(), "os")],
+            sent: &[],
+            failed: &["issuer"],
+            message: "issued by \"O=int\", but the CA is O=talos",
+            node_error: is_unknown_issuer,
+        },
+        Chain {
+            name: "intermediate-not-a-ca",
+            ints: vec![("int", int_ext("CA:FALSE", "serverAuth,clientAuth"), "os")],
+            sent: &["int"],
+            failed: &["chain"],
+            message: "the intermediate O=int is not a CA (basic constraints cA is not set): a node refuses it as an issuer",
+            node_error: |e| {
+                matches!(e, rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer | rustls::CertificateError::Other(_)))
+            },
+        },
+        Chain {
+            name: "intermediate-server-auth-only",
+            ints: vec![("int", int_ext("CA:TRUE", "serverAuth"), "os")],
+            sent: &["int"],
+            failed: &["chain"],
+            message: "the CA O=int restricts its extended key usages to serverAuth, without clientAuth",
+            node_error: |e| {
+                matches!(e, rustls::Error::InvalidCertificate(rustls::CertificateError::InvalidPurpose | rustls::CertificateError::InvalidPurposeContext { .. } | rustls::CertificateError::UnknownIssuer))
+            },
+        },
+        Chain {
+            name: "intermediate-of-another-ca",
+            ints: vec![("int", good.clone(), "acme")],
+            sent: &["int"],
+            failed: &["chain"],
+            message: "the intermediate O=int was issued by O=acme, which is neither a trusted CA nor sent along",
+            node_error: is_unknown_issuer,
+        },
+        Chain {
+            name: "intermediate-path-length",
+            ints: vec![
+                ("top", format!("{}\nbasicConstraints=critical,CA:TRUE,pathlen:0", int_ext("CA:TRUE", "serverAuth,clientAuth").replace("basicConstraints=critical,CA:TRUE\n", "")), "os"),
+                ("int", good.clone(), "top"),
+            ],
+            sent: &["int", "top"],
+            failed: &["chain"],
+            message: "the intermediate O=top allows 0 intermediate(s) below it (pathLenConstraint), the chain has 1",
+            node_error: |e| {
+                matches!(e, rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer | rustls::CertificateError::Other(_)))
+            },
+        },
+    ];
+    for chain in &chains {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        common::openssl::write_ca(&ca, d, "os");
+        let acme = CaKeyPair::generate(
+            &Profile::ca("acme"),
+            KeyAlgorithm::Ed25519,
+            now(),
+            Ttl::from_hours(100),
+        )
+        .unwrap();
+        common::openssl::write_ca(&acme, d, "acme");
+        let mut pems = std::collections::BTreeMap::new();
+        for (name, ext, issuer) in &chain.ints {
+            let pem =
+                common::openssl::make_cert(d, name, &format!("/O={name}"), ext, Some(issuer), 30);
+            pems.insert(*name, pem);
+        }
+        let mut crt_pem =
+            common::openssl::make_cert(d, "leaf", "/O=os:reader", LEAF_EXT, Some("int"), 1);
+        let mut untrusted = Vec::new();
+        for name in chain.sent {
+            crt_pem.extend_from_slice(&pems[name]);
+            untrusted.extend_from_slice(&pems[name]);
+        }
+        env.write("untrusted.pem", &untrusted);
+        #[allow(clippy::disallowed_methods)]
+        std::fs::write(d.join("untrusted.pem"), &untrusted).unwrap();
+        let untrusted_arg = if chain.sent.is_empty() {
+            ""
+        } else {
+            "untrusted.pem"
+        };
+        assert_eq!(
+            openssl_verify(d, "os.crt", untrusted_arg, "leaf.crt", None),
+            chain.failed.is_empty(),
+            "{}: openssl verify",
+            chain.name
+        );
+        let case = Case {
+            name: chain.name,
+            cred: Credential {
+                ca_pem: ca.cert_pem().as_bytes().to_vec(),
+                crt_pem,
+                key_pem: std::fs::read(d.join("leaf.key")).unwrap(),
+            },
+            failed: chain.failed,
+            message: chain.message,
+            node_accepts: chain.failed.is_empty(),
+            node_error: chain.node_error,
+        };
+        run_case(&env, &node, &case);
+    }
+
+    // An expired intermediate (the node's clock is --at; openssl's is -attime).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::openssl::write_ca(&ca, d, "os");
+    let int = common::openssl::make_cert(d, "int", "/O=int", &good, Some("os"), 1);
+    let mut crt = common::openssl::make_cert(d, "leaf", "/O=os:reader", LEAF_EXT, Some("int"), 30);
+    crt.extend_from_slice(&int);
+    let later = OffsetDateTime::now_utc() + Duration::days(3);
+    assert!(openssl_verify(d, "os.crt", "int.crt", "leaf.crt", None));
+    assert!(!openssl_verify(
+        d,
+        "os.crt",
+        "int.crt",
+        "leaf.crt",
+        Some(later.unix_timestamp())
+    ));
+    let cred = Credential {
+        ca_pem: ca.cert_pem().as_bytes().to_vec(),
+        crt_pem: crt,
+        key_pem: std::fs::read(d.join("leaf.key")).unwrap(),
+    };
+    env.write("expired-int.talosconfig", talosconfig("expired-int", &cred));
+    env.write("os.crt", ca.cert_pem());
+    let at = later
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let run = env.run(&[
+        "verify",
+        "expired-int.talosconfig",
+        "--ca",
+        "os.crt",
+        "--at",
+        &at,
+    ]);
+    let report = stdout(&run);
+    assert_eq!(run.status.code(), Some(1), "{report}");
+    assert_eq!(failed_checks(&report), set(&["chain"]), "{report}");
+    assert!(
+        report.contains("FAIL  chain          the intermediate O=int is expired 2 days ago"),
+        "{report}"
+    );
+    env.ok(&["verify", "expired-int.talosconfig", "--ca", "os.crt"]);
+}
+
+// Review issue 3: talosctl reads crt and key with tls.X509KeyPair, which skips PEM blocks of
+// other types: the EC PARAMETERS block `openssl ecparam -genkey` writes before the key, or any
+// block before the certificate.
+#[test]
+fn i5_verify_reads_crt_and_key_as_tls_x509_key_pair_does() {
+    if !common::openssl::available() {
+        return;
+    }
+    let env = Env::new();
+    let ca = os_ca(now() - Duration::days(20));
+    let node = Node::new(&ca);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::openssl::write_ca(&ca, d, "os");
+    let run_ok = |args: &[&str]| {
+        let (ok, text) = common::openssl::run(args, d);
+        assert!(ok, "openssl {args:?}: {text}");
+    };
+    run_ok(&[
+        "ecparam",
+        "-name",
+        "prime256v1",
+        "-genkey",
+        "-out",
+        "leaf.key",
+    ]);
+    let key_pem = std::fs::read(d.join("leaf.key")).unwrap();
+    assert!(key_pem.starts_with(b"-----BEGIN EC PARAMETERS-----\n"));
+    common::openssl::make_cert(d, "leaf", "/O=os:reader", LEAF_EXT, Some("os"), 1);
+    assert!(openssl_verify(d, "os.crt", "", "leaf.crt", None));
+    let leaf = std::fs::read(d.join("leaf.crt")).unwrap();
+    let ec_parameters = key_pem
+        .split(|&b| b == b'\n')
+        .take(3)
+        .flat_map(|l| l.iter().copied().chain([b'\n']))
+        .collect::<Vec<u8>>();
+    assert!(ec_parameters.ends_with(b"-----END EC PARAMETERS-----\n"));
+    let mut crt_after_block = ec_parameters.clone();
+    crt_after_block.extend_from_slice(&leaf);
+    let mut crt_with_bad_second = leaf.clone();
+    crt_with_bad_second
+        .extend_from_slice(talmint::pki::pem::encode("CERTIFICATE", b"not DER").as_bytes());
+    let cred = |crt_pem: Vec<u8>| Credential {
+        ca_pem: ca.cert_pem().as_bytes().to_vec(),
+        crt_pem,
+        key_pem: key_pem.clone(),
+    };
+    let cases = [
+        Case {
+            name: "ec-parameters-before-the-key",
+            cred: cred(leaf.clone()),
+            failed: &[],
+            message: "ok    private-key    EcdsaP256",
+            node_accepts: true,
+            node_error: |_| false,
+        },
+        Case {
+            name: "a-block-before-the-certificate",
+            cred: cred(crt_after_block),
+            failed: &[],
+            message: "ok    certificate    O=os:reader, serial 4d",
+            node_accepts: true,
+            node_error: |_| false,
+        },
+        Case {
+            // talosctl sends the second block; the node cannot parse it.
+            name: "an-intermediate-that-does-not-parse",
+            cred: cred(crt_with_bad_second),
+            failed: &["certificate"],
+            message: "the client certificate does not parse: CERTIFICATE block 2: failed to parse certificate",
+            node_accepts: false,
+            node_error: |e| {
+                matches!(e, rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding))
+            },
+        },
+    ];
+    for case in &cases {
+        run_case(&env, &node, case);
+    }
+    // Nothing of the key reaches the report, though it sat beside other blocks.
+    env.write("ec.talosconfig", talosconfig("ec", &cred(leaf)));
+    let run = env.run(&["verify", "ec.talosconfig", "--ca", "os.crt"]);
+    assert_no_key_material(&stdout(&run), &[]);
 }
 
 #[test]

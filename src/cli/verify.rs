@@ -21,7 +21,8 @@ talmint verify talosconfig --with-secrets secrets.yaml\n  \
 talmint verify ci.talosconfig --ca talos.crt --context ci --roles os:etcd:backup\n  \
 talmint verify talosconfig --at 2025-06-01T00:00:00Z     # will it still work on that day?\n\n\
 Checks what a node's apid checks (issuer bytes equal the OS CA's subject, the CA's signature,\n\
-validity at --at of the certificate and the CA, EKU exactly clientAuth, the key matches) plus:\n\
+validity at --at of the certificate and the CA, EKU exactly clientAuth, the key matches; any\n\
+further CERTIFICATE blocks of crt are intermediates, as talosctl sends them) plus:\n\
 the leaf is not a CA, the roles are built in (and exactly --roles), and the context's ca holds\n\
 the node's CA. Without --with-secrets or --ca the context's own ca is trusted.\n\n\
 EXIT CODES:\n  \

@@ -35,6 +35,12 @@ pub struct Certificate {
     pub not_after: OffsetDateTime,
     /// Basic constraints `cA`.
     pub is_ca: bool,
+    /// Whether the basic constraints extension is present (Go's `BasicConstraintsValid`).
+    pub basic_constraints: bool,
+    /// Basic constraints `pathLenConstraint` (Go's `MaxPathLen` when not -1).
+    pub max_path_len: Option<u32>,
+    /// The X.509 version: 1, 2 or 3.
+    pub version: u32,
     /// Subject key identifier.
     pub subject_key_id: Option<Vec<u8>>,
     /// Authority key identifier (key id).
@@ -95,6 +101,8 @@ impl Certificate {
         }
         let tbs = &c.tbs_certificate;
         let mut is_ca = false;
+        let mut basic_constraints = false;
+        let mut max_path_len = None;
         let mut ski = None;
         let mut aki = None;
         let mut eku = None;
@@ -104,7 +112,11 @@ impl Certificate {
         let mut dns = Vec::new();
         for ext in tbs.extensions() {
             match ext.parsed_extension() {
-                ParsedExtension::BasicConstraints(bc) => is_ca = bc.ca,
+                ParsedExtension::BasicConstraints(bc) => {
+                    is_ca = bc.ca;
+                    basic_constraints = true;
+                    max_path_len = bc.path_len_constraint;
+                }
                 ParsedExtension::SubjectKeyIdentifier(id) => ski = Some(id.0.to_vec()),
                 ParsedExtension::AuthorityKeyIdentifier(a) => {
                     aki = a.key_identifier.as_ref().map(|k| k.0.to_vec());
@@ -191,6 +203,9 @@ impl Certificate {
             not_before: to_time(tbs.validity().not_before),
             not_after: to_time(tbs.validity().not_after),
             is_ca,
+            basic_constraints,
+            max_path_len,
+            version: tbs.version.0.saturating_add(1),
             subject_key_id: ski,
             authority_key_id: aki,
             organizations,

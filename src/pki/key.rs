@@ -119,11 +119,19 @@ impl PrivateKey {
     /// [`PkiError::NoPem`], [`PkiError::UnsupportedKeyType`] or [`PkiError::BadKey`].
     pub fn from_pem(text: &[u8]) -> Result<Self, PkiError> {
         let (label, der) = pemx::decode_first(text)?;
-        match label.as_str() {
-            pemx::RSA_PRIVATE_KEY => Self::from_pkcs1_der(&der),
-            pemx::EC_PRIVATE_KEY => Self::from_sec1_der(&der),
+        Self::from_labelled_der(&label, &der)
+    }
+
+    /// Read the contents of one PEM block labelled `label`, as [`PrivateKey::from_pem`] does.
+    ///
+    /// # Errors
+    /// [`PkiError::UnsupportedKeyType`] or [`PkiError::BadKey`].
+    pub fn from_labelled_der(label: &str, der: &[u8]) -> Result<Self, PkiError> {
+        match label {
+            pemx::RSA_PRIVATE_KEY => Self::from_pkcs1_der(der),
+            pemx::EC_PRIVATE_KEY => Self::from_sec1_der(der),
             pemx::ED25519_PRIVATE_KEY => {
-                let key = Self::from_pkcs8_der(&der)?;
+                let key = Self::from_pkcs8_der(der)?;
                 if key.alg != KeyAlgorithm::Ed25519 {
                     return Err(PkiError::BadKey {
                         kind: "Ed25519",
@@ -132,9 +140,18 @@ impl PrivateKey {
                 }
                 Ok(key)
             }
-            pemx::PRIVATE_KEY => Self::from_pkcs8_der(&der),
+            pemx::PRIVATE_KEY => Self::from_pkcs8_der(der),
             other => Err(PkiError::UnsupportedKeyType(other.to_string())),
         }
+    }
+
+    /// Read key bytes whatever the PEM label said, as Go's `tls.X509KeyPair` (`parsePrivateKey`):
+    /// PKCS#1, then PKCS#8, then SEC1. `None` when none of the three parses.
+    pub fn from_der_like_go(der: &[u8]) -> Option<Self> {
+        Self::from_pkcs1_der(der)
+            .or_else(|_| Self::from_pkcs8_der(der))
+            .or_else(|_| Self::from_sec1_der(der))
+            .ok()
     }
 
     /// Read a PKCS#8 key whatever its PEM label, as `talosctl gen csr`/`gen crt` do.

@@ -69,6 +69,47 @@ pub fn decode_all_certificates(text: &[u8]) -> Result<Vec<Vec<u8>>, PkiError> {
     Ok(certs)
 }
 
+/// Every PEM block of `text` in order, as a loop over Go's `pem.Decode` finds them: text around
+/// the blocks is skipped, and so is a block that does not decode (Go starts over after its BEGIN
+/// line). The contents are zeroized on drop, as a caller may be looking for a key.
+pub fn decode_all_like_go(text: &[u8]) -> Vec<(String, Zeroizing<Vec<u8>>)> {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    let mut blocks = Vec::new();
+    let mut pos = 0;
+    while let Some(start) = text
+        .get(pos..)
+        .and_then(|t| find(t, BEGIN))
+        .map(|i| pos + i)
+    {
+        let rest = text.get(start..).unwrap_or_default();
+        // pem::parse reads the block that starts at `rest` (its framing ends at the first
+        // "-----END "), so a bad block is never silently replaced by a later one.
+        match pem::parse(rest) {
+            Ok(block) => {
+                let end = find(rest, b"-----END ")
+                    .and_then(|e| {
+                        let after = e + 9;
+                        rest.get(after..)
+                            .and_then(|t| find(t, b"-----"))
+                            .map(|d| after + d + 5)
+                    })
+                    .unwrap_or(rest.len());
+                let label = block.tag().to_string();
+                blocks.push((label, Zeroizing::new(block.into_contents())));
+                pos = start + end.max(BEGIN.len());
+            }
+            Err(_) => {
+                let line = rest
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(rest.len(), |n| n + 1);
+                pos = start + line.max(BEGIN.len());
+            }
+        }
+    }
+    blocks
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -98,5 +139,33 @@ mod tests {
             (EC_PRIVATE_KEY, &b"abc"[..])
         );
         assert!(matches!(decode_first(b""), Err(PkiError::NoPem)));
+    }
+
+    #[test]
+    fn decode_all_like_go_skips_text_and_undecodable_blocks() {
+        let mut text = String::from("junk\n");
+        text.push_str(
+            "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n",
+        );
+        text.push_str("-----BEGIN BROKEN-----\n!!!not base64!!!\n-----END BROKEN-----\n");
+        text.push_str("-----BEGIN A-----\nAAAA\n-----END B-----\n");
+        text.push_str(&encode(CERTIFICATE, b"def"));
+        text.push_str("trailing");
+        let blocks: Vec<(String, Vec<u8>)> = decode_all_like_go(text.as_bytes())
+            .into_iter()
+            .map(|(l, d)| (l, d.to_vec()))
+            .collect();
+        assert_eq!(
+            blocks,
+            vec![
+                (
+                    "EC PARAMETERS".to_string(),
+                    vec![6, 8, 42, 134, 72, 206, 61, 3, 1, 7]
+                ),
+                (CERTIFICATE.to_string(), b"def".to_vec()),
+            ]
+        );
+        assert!(decode_all_like_go(b"").is_empty());
+        assert!(decode_all_like_go(b"-----BEGIN ").is_empty());
     }
 }

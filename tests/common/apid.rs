@@ -2,6 +2,12 @@
 //! client certificates required and verified against the OS CA, plus Talos's extra rule that every
 //! non-CA certificate's EKU list is exactly `[clientAuth]`. The server reads the roles from the
 //! leaf's Organization values, as apid's injector does.
+//!
+//! Where webpki and Go's `crypto/x509` differ, the server follows Go: a trust anchor is used
+//! only if Go's `CheckSignatureFrom` lets it sign (a v3 certificate needs basic constraints cA,
+//! key usage if present needs keyCertSign; webpki keeps only an anchor's name and key), and
+//! apid's exact-EKU rule also reads the anchor, as Go's verified chain ends with it. The client
+//! reads its `crt` and `key` as Go's `tls.X509KeyPair` does.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -44,6 +50,45 @@ pub struct Credential {
 #[derive(Debug)]
 struct ApidVerifier {
     inner: Arc<dyn ClientCertVerifier>,
+    /// The trust anchors in use (DER), for apid's rule on the chain's last certificate.
+    anchors: Vec<Vec<u8>>,
+}
+
+/// Whether Go's `CheckSignatureFrom` lets `cert` sign certificates.
+fn go_may_sign(cert: &X509Certificate<'_>) -> bool {
+    let bc = cert.basic_constraints().ok().flatten().map(|b| b.value.ca);
+    let bc_ok = match bc {
+        Some(ca) => ca,
+        None => cert.version().0 != 2,
+    };
+    let ku_ok = match cert.key_usage().ok().flatten() {
+        Some(ku) => ku.value.flags == 0 || ku.value.key_cert_sign(),
+        None => true,
+    };
+    bc_ok && ku_ok
+}
+
+/// apid's exact-EKU rule on one certificate of the verified chain.
+fn apid_eku_ok(cert: &X509Certificate<'_>) -> bool {
+    if cert.is_ca() {
+        return true;
+    }
+    cert.tbs_certificate
+        .extensions()
+        .iter()
+        .any(|e| match e.parsed_extension() {
+            ParsedExtension::ExtendedKeyUsage(eku) => {
+                eku.client_auth
+                    && !eku.server_auth
+                    && !eku.any
+                    && !eku.code_signing
+                    && !eku.email_protection
+                    && !eku.time_stamping
+                    && !eku.ocsp_signing
+                    && eku.other.is_empty()
+            }
+            _ => false,
+        })
 }
 
 impl ClientCertVerifier for ApidVerifier {
@@ -60,35 +105,22 @@ impl ClientCertVerifier for ApidVerifier {
         let ok = self
             .inner
             .verify_client_cert(end_entity, intermediates, now)?;
+        let bad = |_| rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding);
+        let mut top_issuer = Vec::new();
         for der in std::iter::once(end_entity).chain(intermediates) {
-            let (_, cert) = X509Certificate::from_der(der).map_err(|_| {
-                rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding)
-            })?;
-            if cert.is_ca() {
-                continue;
+            let (_, cert) = X509Certificate::from_der(der).map_err(bad)?;
+            if top_issuer.is_empty() || cert.subject().as_raw() == top_issuer.as_slice() {
+                top_issuer = cert.issuer().as_raw().to_vec();
             }
-            let exact =
-                cert.tbs_certificate
-                    .extensions()
-                    .iter()
-                    .any(|e| match e.parsed_extension() {
-                        ParsedExtension::ExtendedKeyUsage(eku) => {
-                            eku.client_auth
-                                && !eku.server_auth
-                                && !eku.any
-                                && !eku.code_signing
-                                && !eku.email_protection
-                                && !eku.time_stamping
-                                && !eku.ocsp_signing
-                                && eku.other.is_empty()
-                        }
-                        _ => false,
-                    });
-            if !exact {
-                return Err(rustls::Error::General(format!(
-                    "certificate {:?} is missing the client auth extended key usage",
-                    cert.subject().to_string()
-                )));
+            if !apid_eku_ok(&cert) {
+                return Err(missing_client_auth(&cert));
+            }
+        }
+        // The chain ends with the anchor that issued its top certificate.
+        for der in &self.anchors {
+            let (_, anchor) = X509Certificate::from_der(der).map_err(bad)?;
+            if anchor.subject().as_raw() == top_issuer.as_slice() && !apid_eku_ok(&anchor) {
+                return Err(missing_client_auth(&anchor));
             }
         }
         Ok(ok)
@@ -117,6 +149,13 @@ impl ClientCertVerifier for ApidVerifier {
     }
 }
 
+fn missing_client_auth(cert: &X509Certificate<'_>) -> rustls::Error {
+    rustls::Error::General(format!(
+        "certificate {:?} is missing the client auth extended key usage",
+        cert.subject().to_string()
+    ))
+}
+
 fn certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
     pem::parse_many(pem)
         .unwrap()
@@ -126,8 +165,14 @@ fn certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
         .collect()
 }
 
+/// The key as Go's `tls.X509KeyPair` picks it: the first block labelled `PRIVATE KEY` or
+/// ending in ` PRIVATE KEY` (an `EC PARAMETERS` block before it is skipped).
 fn key(pem: &[u8]) -> PrivateKeyDer<'static> {
-    let block = pem::parse(pem).unwrap();
+    let block = pem::parse_many(pem)
+        .unwrap()
+        .into_iter()
+        .find(|b| b.tag() == "PRIVATE KEY" || b.tag().ends_with(" PRIVATE KEY"))
+        .unwrap();
     match block.tag() {
         "EC PRIVATE KEY" => PrivateKeyDer::Sec1(block.into_contents().into()),
         "RSA PRIVATE KEY" => PrivateKeyDer::Pkcs1(block.into_contents().into()),
@@ -176,8 +221,27 @@ impl Node {
     pub fn handshake(&self, cred: &Credential, version: Version) -> Outcome {
         let provider = Arc::new(provider::default_provider());
         let mut roots = RootCertStore::empty();
+        let mut anchors = Vec::new();
         for c in certs(&self.os_ca_pem) {
-            roots.add(c).unwrap();
+            let (_, parsed) = X509Certificate::from_der(&c).unwrap();
+            if go_may_sign(&parsed) {
+                anchors.push(c.to_vec());
+                roots.add(c).unwrap();
+            }
+        }
+        // A node whose every CA is refused keeps an empty pool (Go: unknown authority); webpki
+        // refuses to build a verifier on none, so hand it one nothing chains to.
+        if roots.is_empty() {
+            let spare = talmint::pki::CaKeyPair::generate(
+                &talmint::pki::Profile::ca("no usable CA"),
+                talmint::pki::KeyAlgorithm::Ed25519,
+                time::OffsetDateTime::now_utc(),
+                talmint::pki::Ttl::from_hours(1),
+            )
+            .unwrap();
+            roots
+                .add(certs(spare.cert_pem().as_bytes()).remove(0))
+                .unwrap();
         }
         let inner = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
@@ -185,7 +249,7 @@ impl Node {
         let server_cfg = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])
             .unwrap()
-            .with_client_cert_verifier(Arc::new(ApidVerifier { inner }))
+            .with_client_cert_verifier(Arc::new(ApidVerifier { inner, anchors }))
             .with_single_cert(certs(&self.server_crt_pem), key(&self.server_key_pem))
             .unwrap();
 

@@ -89,3 +89,68 @@ pub fn leaf_with_eku(ca: &talmint::pki::CaKeyPair, dir: &Path, eku: &str, org: &
         key_pem: r("leaf.key"),
     }
 }
+
+/// Write `ca` into `dir` as `<name>.crt` and `<name>.key` (a label openssl reads).
+pub fn write_ca(ca: &talmint::pki::CaKeyPair, dir: &Path, name: &str) {
+    #[allow(clippy::disallowed_methods)]
+    {
+        std::fs::write(dir.join(format!("{name}.crt")), ca.cert_pem()).unwrap();
+        std::fs::write(
+            dir.join(format!("{name}.key")),
+            relabel_pkcs8(&ca.secret_key_pem().unwrap()),
+        )
+        .unwrap();
+    }
+}
+
+/// Make `<name>.key` (Ed25519, unless the file exists) and `<name>.crt` in `dir` with openssl: subject `subj`, the
+/// extension lines `ext`, valid for `days` from now, signed by `<issuer>.crt`/`<issuer>.key`
+/// in `dir`, or self-signed when `issuer` is `None`. An empty `ext` on a self-signed
+/// certificate makes a version 1 certificate. Returns the certificate PEM.
+pub fn make_cert(
+    dir: &Path,
+    name: &str,
+    subj: &str,
+    ext: &str,
+    issuer: Option<&str>,
+    days: u32,
+) -> Vec<u8> {
+    let w = |file: &str, text: &str| {
+        #[allow(clippy::disallowed_methods)]
+        std::fs::write(dir.join(file), text).unwrap();
+    };
+    let run_ok = |args: &[&str]| {
+        let (ok, text) = run(args, dir);
+        assert!(ok, "openssl {args:?}: {text}");
+    };
+    let (key, csr, crt, extfile) = (
+        format!("{name}.key"),
+        format!("{name}.csr"),
+        format!("{name}.crt"),
+        format!("{name}.ext"),
+    );
+    let days = days.to_string();
+    w("req.cnf", "[req]\ndistinguished_name=dn\n[dn]\n");
+    w(&extfile, &format!("{ext}\n"));
+    if !dir.join(&key).exists() {
+        run_ok(&["genpkey", "-algorithm", "ed25519", "-out", &key]);
+    }
+    run_ok(&[
+        "req", "-new", "-key", &key, "-subj", subj, "-config", "req.cnf", "-out", &csr,
+    ]);
+    let mut args = vec!["x509", "-req", "-in", &csr, "-days", &days, "-out", &crt];
+    let (ca_crt, ca_key);
+    match issuer {
+        Some(issuer) => {
+            ca_crt = format!("{issuer}.crt");
+            ca_key = format!("{issuer}.key");
+            args.extend(["-CA", &ca_crt, "-CAkey", &ca_key, "-set_serial", "77"]);
+        }
+        None => args.extend(["-signkey", &key]),
+    }
+    if !ext.is_empty() {
+        args.extend(["-extfile", &extfile]);
+    }
+    run_ok(&args);
+    std::fs::read(dir.join(&crt)).unwrap()
+}
