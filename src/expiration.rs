@@ -23,7 +23,7 @@ use time::OffsetDateTime;
 
 use crate::bundle::{CertAndKey, SecretsBundle};
 use crate::pki::Certificate;
-use crate::report::{opt_seq, rfc3339, seconds_between, short_duration, table};
+use crate::report::{exact_duration, opt_seq, rfc3339, seconds_between, short_duration, table};
 use crate::roles::RoleSet;
 use crate::talosconfig::Config;
 use crate::yaml::Node;
@@ -396,7 +396,7 @@ impl Report {
             "{} certificate{} expired or expiring within {}: {}",
             failing.len(),
             if failing.len() == 1 { "" } else { "s" },
-            short_duration(self.thresholds.fail_within),
+            exact_duration(self.thresholds.fail_within),
             failing.join(", ")
         ))
     }
@@ -408,7 +408,7 @@ impl Report {
                 format!(
                     "{} (within {})",
                     r.describe(self.now),
-                    short_duration(self.thresholds.warn)
+                    exact_duration(self.thresholds.warn)
                 )
             })
             .collect()

@@ -116,6 +116,23 @@ pub fn short_duration(secs: i64) -> String {
     }
 }
 
+/// A duration the user gave (a threshold), exactly, in the units they write: `1d12h`, `7d`, `90s`,
+/// `1h30m`, `0s`.
+pub fn exact_duration(secs: i64) -> String {
+    let mut out = String::new();
+    let mut left = secs.max(0);
+    for (unit, size) in [("d", DAY), ("h", HOUR), ("m", MINUTE), ("s", 1)] {
+        if left >= size {
+            out.push_str(&format!("{}{unit}", left / size));
+            left %= size;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("0s");
+    }
+    out
+}
+
 /// Rows of text cells as a left-aligned table, columns separated by three spaces, no trailing
 /// blanks (as kubeadm's tabwriter output).
 pub fn table(rows: &[Vec<String>]) -> String {
@@ -181,6 +198,20 @@ mod tests {
             "3 days ago"
         );
         assert_eq!(relative_time(now, now), "now");
+    }
+
+    #[test]
+    fn exact_duration_keeps_every_unit() {
+        for (secs, text) in [
+            (0, "0s"),
+            (90, "1m30s"),
+            (5400, "1h30m"),
+            (36 * 3600, "1d12h"),
+            (7 * 86400, "7d"),
+            (86400 + 1, "1d1s"),
+        ] {
+            assert_eq!(exact_duration(secs), text, "{secs}");
+        }
     }
 
     #[test]

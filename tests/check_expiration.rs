@@ -132,7 +132,7 @@ fn i5_check_expiration_exit_codes_at_the_fail_within_boundary() {
     }
     // The same boundary through a custom threshold and the JSON form.
     let clock = rfc3339(not_after - Duration::hours(36));
-    for (window, code) in [("36h", 1), ("35h59m59s", 0), ("1d12h", 1)] {
+    for (window, code) in [("36h", 1), ("35h59m59s", 0), ("1d12h", 1), ("0s", 0)] {
         let run = env.run(&[
             "check-expiration",
             "tc",
@@ -149,6 +149,14 @@ fn i5_check_expiration_exit_codes_at_the_fail_within_boundary() {
         let json: Value = serde_json::from_slice(&run.stdout).unwrap();
         assert_eq!(json["passed"], code == 0);
         assert_eq!(json["certificates"][0]["secondsLeft"], 36 * 3600);
+        if window == "1d12h" {
+            // The threshold is shown as given, not rounded down to 1d.
+            assert!(
+                stderr(&run).contains("expiring within 1d12h"),
+                "{}",
+                stderr(&run)
+            );
+        }
     }
 }
 

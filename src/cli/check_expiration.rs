@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use talmint::bundle::SecretsBundle;
 use talmint::expiration::{self, Thresholds};
-use talmint::pki::Ttl;
 use talmint::talosconfig::Config;
 
 use crate::cli::{Ctx, Exit};
@@ -55,12 +54,9 @@ pub struct Args {
 
 /// A threshold: a TTL, or 0.
 fn parse_window(s: &str) -> Result<i64, String> {
-    if s.trim() == "0" {
-        return Ok(0);
-    }
-    s.parse::<Ttl>()
-        .ok()
-        .and_then(|t| i64::try_from(t.as_secs()).ok())
+    talmint::goduration::parse_nanos(s.trim(), true)
+        .filter(|n| *n >= 0)
+        .and_then(|n| i64::try_from(n / 1_000_000_000).ok())
         .ok_or_else(|| {
             format!("invalid duration {s:?}: use Go duration syntax such as 8h, 90m or 7d, or 0")
         })
