@@ -304,6 +304,18 @@ fn issue6_can_i_reads_roles_from_the_certificate_organizations() {
         "ci",
     ]);
     assert_eq!(code(&out), 1);
+
+    // A block before the certificate is skipped, as talosctl's tls.X509KeyPair skips it.
+    let pem = std::fs::read_to_string(env.path("client.crt")).unwrap();
+    let b64 = STANDARD.encode(format!(
+        "-----BEGIN NOTE-----\naGVsbG8=\n-----END NOTE-----\n{pem}"
+    ));
+    env.write(
+        "noted",
+        format!("context: ci\ncontexts:\n    ci:\n        crt: {b64}\n"),
+    );
+    let out = env.run(&["auth", "can-i", "etcd snapshot", "--talosconfig", "noted"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
 #[test]
@@ -494,7 +506,7 @@ fn issue6_bad_input_one_line_exit_code_nothing_written() {
             &["auth", "can-i", "reboot", "--talosconfig", "tc"],
             Some(not_pem),
             2,
-            "error: client certificate of context \"ci\" (contexts.ci.crt): failed to parse PEM block",
+            "error: client certificate of context \"ci\" (contexts.ci.crt): tls: failed to find any PEM data in certificate input",
         ),
         (
             &["auth", "can-i", "reboot", "--talosconfig", "tc"],

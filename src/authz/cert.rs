@@ -1,13 +1,13 @@
 //! The roles a talosconfig credential carries, read as apid reads them
 //! (`spec/roles-authz.md` §3.1, talos `pkg/grpc/middleware/authz/injector.go:121-133`): the
-//! Organization values of the leaf certificate (the context's `crt`, base64 of PEM), trimmed,
+//! Organization values of the leaf certificate (the first `CERTIFICATE` block of the context's
+//! `crt`, base64 of PEM, as talosctl's `tls.X509KeyPair` finds it), trimmed,
 //! empty ones dropped, unknown ones kept.
 
 use base64::Engine as _;
 use time::OffsetDateTime;
 
 use super::AuthzError;
-use crate::pki::Certificate;
 use crate::roles::RoleSet;
 
 /// A client certificate's roles and validity.
@@ -43,7 +43,9 @@ impl Credential {
         let pem = base64::engine::general_purpose::STANDARD
             .decode(crt.trim())
             .map_err(|e| problem(format!("not base64: {e}")))?;
-        let cert = Certificate::from_pem(&pem).map_err(|e| problem(e.to_string()))?;
+        // The leaf, found as talosctl's `tls.X509KeyPair` finds it (other blocks skipped).
+        let (cert, _) =
+            crate::verify::client_certificates(&pem).map_err(|e| problem(e.to_string()))?;
         Ok(Credential {
             context: context.to_string(),
             roles: RoleSet::parse_lenient(cert.organizations.iter().map(String::as_str)),
