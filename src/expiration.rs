@@ -18,7 +18,6 @@
 
 use std::fmt;
 
-use base64::Engine;
 use time::OffsetDateTime;
 
 use crate::bundle::{CertAndKey, SecretsBundle};
@@ -199,9 +198,7 @@ pub fn talosconfig_items(
             reason,
         };
         let decode = |key: &str, value: &str| {
-            base64::engine::general_purpose::STANDARD
-                .decode(value.trim())
-                .map_err(|e| bad(key, format!("invalid base64: {e}")))
+            crate::gobase64::decode(value).map_err(|e| bad(key, format!("invalid base64: {e}")))
         };
         if ctx.crt.is_empty() {
             skipped.push(format!("{field} ({source}): no certificate"));

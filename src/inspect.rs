@@ -17,7 +17,6 @@
 use std::fmt;
 use std::path::Path;
 
-use base64::Engine;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -388,10 +387,7 @@ fn decode_b64(value: &str) -> Result<Zeroizing<Vec<u8>>, String> {
     if value.as_bytes() == REDACTED {
         return Ok(Zeroizing::new(REDACTED.to_vec()));
     }
-    base64::engine::general_purpose::STANDARD
-        .decode(value.trim())
-        .map(Zeroizing::new)
-        .map_err(|e| format!("invalid base64: {e}"))
+    crate::gobase64::decode(value).map_err(|e| format!("invalid base64: {e}"))
 }
 
 fn is_blank(bytes: &[u8]) -> bool {

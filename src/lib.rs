@@ -34,6 +34,7 @@ pub mod expiration;
 pub mod fsx;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gobase64;
 pub mod goduration;
 pub mod goquote;
 pub mod inspect;

@@ -20,7 +20,6 @@
 //! when `CheckSignatureFrom` allows it (a v3 certificate needs basic constraints `cA`, key usage
 //! if present needs `keyCertSign`), and an intermediate must be a CA within its path length.
 
-use base64::Engine;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
@@ -800,10 +799,7 @@ pub fn trusted_from_bundle(bundle: &SecretsBundle) -> Result<Vec<Certificate>, V
 }
 
 fn decode_b64(value: &str) -> Result<Zeroizing<Vec<u8>>, String> {
-    base64::engine::general_purpose::STANDARD
-        .decode(value.trim())
-        .map(Zeroizing::new)
-        .map_err(|e| format!("invalid base64: {e}"))
+    crate::gobase64::decode(value).map_err(|e| format!("invalid base64: {e}"))
 }
 
 fn verify_inner(

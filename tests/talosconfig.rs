@@ -1130,3 +1130,43 @@ fn merge_help_says_talosctls_order_is_random_and_ours_is_fixed() {
     assert!(help.contains("random map order"), "{help}");
     assert!(help.contains("--on-conflict"), "{help}");
 }
+
+#[test]
+fn base64_wrapped_over_lines_reads_as_talosctl_reads_it() {
+    // `base64 admin.crt` wraps at 76 columns; Go's StdEncoding ignores the line breaks, so
+    // talosctl reads such a talosconfig, and so must every talmint command.
+    let env = Env::new();
+    env.ok(&["gen", "secrets", "-o", "s.yaml"]);
+    env.ok(&[
+        "config",
+        "new",
+        "tc",
+        "--with-secrets",
+        "s.yaml",
+        "--roles",
+        "os:reader",
+    ]);
+    let text = String::from_utf8(env.read("tc")).unwrap();
+    let mut wrapped = String::new();
+    for line in text.lines() {
+        match line.trim_start().split_once(": ") {
+            Some((key @ ("ca" | "crt" | "key"), value)) => {
+                let indent = &line[..line.len() - line.trim_start().len()];
+                wrapped.push_str(&format!("{indent}{key}: |\n"));
+                for chunk in value.as_bytes().chunks(76) {
+                    let chunk = std::str::from_utf8(chunk).unwrap();
+                    wrapped.push_str(&format!("{indent}    {chunk}\n"));
+                }
+            }
+            _ => wrapped.push_str(&format!("{line}\n")),
+        }
+    }
+    env.write("wrapped", &wrapped);
+    let on = ["--talosconfig", "wrapped"];
+    env.ok(&[&["config", "info"][..], &on].concat());
+    env.ok(&[&["auth", "can-i", "version"][..], &on].concat());
+    env.ok(&["verify", "wrapped", "--with-secrets", "s.yaml"]);
+    env.ok(&["check-expiration", "wrapped"]);
+    env.ok(&["inspect", "wrapped"]);
+    env.ok(&[&["config", "renew", "--with-secrets", "s.yaml"][..], &on].concat());
+}

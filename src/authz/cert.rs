@@ -4,7 +4,6 @@
 //! `crt`, base64 of PEM, as talosctl's `tls.X509KeyPair` finds it), trimmed,
 //! empty ones dropped, unknown ones kept.
 
-use base64::Engine as _;
 use time::OffsetDateTime;
 
 use super::AuthzError;
@@ -40,9 +39,7 @@ impl Credential {
                 "no client certificate: the context has no crt".into(),
             ));
         }
-        let pem = base64::engine::general_purpose::STANDARD
-            .decode(crt.trim())
-            .map_err(|e| problem(format!("not base64: {e}")))?;
+        let pem = crate::gobase64::decode(crt).map_err(|e| problem(format!("not base64: {e}")))?;
         // The leaf, found as talosctl's `tls.X509KeyPair` finds it (other blocks skipped).
         let (cert, _) =
             crate::verify::client_certificates(&pem).map_err(|e| problem(e.to_string()))?;

@@ -197,13 +197,10 @@ fn decode_b64(field: &str, value: Option<String>) -> Result<Zeroizing<Vec<u8>>, 
     if value.as_str() == REDACTED {
         return Ok(Zeroizing::new(value.as_bytes().to_vec()));
     }
-    base64::engine::general_purpose::STANDARD
-        .decode(value.trim())
-        .map(Zeroizing::new)
-        .map_err(|e| BundleError::Base64 {
-            field: field.to_string(),
-            reason: e.to_string(),
-        })
+    crate::gobase64::decode(&value).map_err(|e| BundleError::Base64 {
+        field: field.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 fn encode_b64(bytes: &[u8]) -> Zeroizing<String> {

@@ -7,7 +7,6 @@
 
 use std::fmt::Write as _;
 
-use base64::Engine as _;
 use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -228,12 +227,10 @@ impl CertSummary {
     /// # Errors
     /// [`InfoError::Base64`], [`InfoError::Pem`] or [`InfoError::Certificate`].
     pub fn from_base64_pem(context: &str, crt: &str) -> Result<Self, InfoError> {
-        let pem_bytes = base64::engine::general_purpose::STANDARD
-            .decode(crt)
-            .map_err(|e| InfoError::Base64 {
-                context: context.to_string(),
-                reason: e.to_string(),
-            })?;
+        let pem_bytes = crate::gobase64::decode(crt).map_err(|e| InfoError::Base64 {
+            context: context.to_string(),
+            reason: e.to_string(),
+        })?;
         let block = pem::parse(&pem_bytes).map_err(|_| InfoError::Pem)?;
         Self::from_der(context, block.contents())
     }

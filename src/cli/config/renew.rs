@@ -3,7 +3,6 @@
 //! as they are.
 
 use anyhow::Context as _;
-use base64::Engine;
 use talmint::ledger;
 use talmint::pki::{Certificate, Ttl};
 use talmint::roles::RoleSet;
@@ -52,7 +51,6 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     let policy = args.issuing.load_policy()?;
     // The ledger tells the TTL each old certificate was asked for (when talmint issued it).
     let ledger = talmint::ledger::read(&args.issuing.ledger_path(args.ca.key_file())).ok();
-    let b64 = base64::engine::general_purpose::STANDARD;
     let renewed = talosconfig::update(
         &target,
         |config| -> anyhow::Result<Vec<(String, Certificate)>> {
@@ -82,8 +80,7 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
                          talmint config new"
                     );
                 }
-                let old_pem = b64
-                    .decode(context.crt.trim())
+                let old_pem = talmint::gobase64::decode(&context.crt)
                     .with_context(|| format!("context {name:?}: crt is not base64"))?;
                 let old = Certificate::from_pem(&old_pem)
                     .with_context(|| format!("context {name:?}: crt"))?;
