@@ -221,12 +221,22 @@ pub fn stage_unsynced(
 /// and replacing is allowed (talosctl writes through links, so a dotfile manager's link stays a
 /// link), else `path` itself. (Refusing to clobber, a link of that name is refused as any file.)
 pub fn replaced_path(path: &Path, clobber: Clobber) -> PathBuf {
-    match path.symlink_metadata() {
-        Ok(m) if clobber == Clobber::Replace && m.file_type().is_symlink() => {
-            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-        }
-        _ => path.to_path_buf(),
+    if clobber == Clobber::Refuse {
+        return path.to_path_buf();
     }
+    // Follow the chain link by link (as the kernel does, at most 40), so that a link whose
+    // target does not exist yet (a dotfile manager's) gives that target, which is then created.
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match at.symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() => match fs::read_link(&at) {
+                Ok(target) => at = parent_of(&at).join(target),
+                Err(_) => break,
+            },
+            _ => return at,
+        }
+    }
+    path.to_path_buf()
 }
 
 /// A new temporary file beside `path` with exactly `mode`, owned as the file it will replace

@@ -819,6 +819,25 @@ fn an_edit_through_a_symlink_replaces_the_target_not_the_link() {
 }
 
 #[test]
+fn a_symlink_to_a_talosconfig_not_yet_there_is_created_through() {
+    // A dotfile manager's link, before its first use: talosctl's os.WriteFile creates the target.
+    let env = Env::new();
+    env.write("src", config_text("a", &[("a", &["10.0.0.1"], &[])]));
+    std::fs::create_dir(env.path("dotfiles")).unwrap();
+    std::os::unix::fs::symlink("dotfiles/talosconfig", env.path("link")).unwrap();
+    env.ok(&["config", "merge", "src", "--talosconfig", "link"]);
+    assert!(env
+        .path("link")
+        .symlink_metadata()
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let merged = parse(&env.read("dotfiles/talosconfig"));
+    assert_eq!(merged.get("a").unwrap().endpoints, ["10.0.0.1"]);
+    assert_eq!(mode(&env.path("dotfiles/talosconfig")), 0o600);
+}
+
+#[test]
 fn a_forced_gen_output_through_a_symlink_replaces_the_target_not_the_link() {
     // A dotfile manager's link stays a link, as with talosctl's os.WriteFile.
     let env = Env::new();
