@@ -819,6 +819,23 @@ fn an_edit_through_a_symlink_replaces_the_target_not_the_link() {
 }
 
 #[test]
+fn an_empty_talosconfig_is_an_error_not_an_empty_config() {
+    // A truncated file: talosctl's decoder says EOF and stops; nothing is written into it.
+    let env = Env::new();
+    env.write("tc", "# nothing here\n\n");
+    env.write("src", config_text("a", &[("a", &[], &[])]));
+    let before = digest(&env);
+    let out = env.run(&["config", "merge", "src", "--talosconfig", "tc"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("tc: not a talosconfig: EOF"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(digest(&env), before);
+}
+
+#[test]
 fn a_symlink_to_a_talosconfig_not_yet_there_is_created_through() {
     // A dotfile manager's link, before its first use: talosctl's os.WriteFile creates the target.
     let env = Env::new();

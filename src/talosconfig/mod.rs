@@ -171,6 +171,16 @@ impl Config {
     /// # Errors
     /// [`ConfigError::Parse`] when the text is not YAML of the talosconfig shape.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        // No document at all (a truncated file): talosctl's decoder says EOF and stops, rather
+        // than taking it for an empty config and writing into it.
+        if text.lines().all(|l| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#')
+        }) {
+            return Err(ConfigError::Parse(
+                "EOF: the file holds no YAML document; remove it, or restore it".into(),
+            ));
+        }
         let raw: Option<RawConfig> =
             serde_yaml::from_str(text).map_err(|e| ConfigError::Parse(parse_reason(&e)))?;
         let raw = raw.unwrap_or_default();
