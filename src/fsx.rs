@@ -141,6 +141,10 @@ pub fn refuse_existing(path: &Path, clobber: Clobber) -> Result<(), WriteError> 
     if clobber == Clobber::Refuse && path.symlink_metadata().is_ok() {
         return Err(WriteError::Exists(path.display().to_string()));
     }
+    // Not even --force replaces a directory: found now, before anything is recorded or renamed.
+    if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(io_err(path)(rustix::io::Errno::ISDIR.into()));
+    }
     Ok(())
 }
 
@@ -169,8 +173,20 @@ fn rename_all(staged: Vec<Staged>) -> Result<(), WriteError> {
         .iter()
         .map(|s| parent_of(&s.target).to_path_buf())
         .collect();
+    // Files renamed into place before one fails are removed again when they replaced nothing
+    // (refusing to clobber, they cannot have): a failed commit changes no name.
+    let mut placed: Vec<PathBuf> = Vec::new();
     for s in staged {
-        s.rename()?;
+        let (target, fresh) = (s.target.clone(), s.clobber == Clobber::Refuse);
+        if let Err(e) = s.rename() {
+            for path in &placed {
+                let _ = fs::remove_file(path);
+            }
+            return Err(e);
+        }
+        if fresh {
+            placed.push(target);
+        }
     }
     for dir in &dirs {
         sync_dir(dir);
@@ -827,5 +843,23 @@ mod tests {
         batch.commit().unwrap();
         assert_eq!(fs::read(root.path().join("old")).unwrap(), b"replaced");
         assert_eq!(names(root.path()), ["new", "old"]);
+    }
+
+    #[test]
+    fn a_commit_that_fails_midway_takes_back_the_files_it_placed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let staged = vec![
+            stage_unsynced(&a, b"A", SECRET_MODE, Clobber::Refuse).unwrap(),
+            stage_unsynced(&b, b"B", SECRET_MODE, Clobber::Refuse).unwrap(),
+        ];
+        // Another process writes `b` between the checks and the renames.
+        #[allow(clippy::disallowed_methods)]
+        fs::write(&b, "theirs").unwrap();
+        assert!(matches!(commit_all(staged), Err(WriteError::Exists(_))));
+        assert!(!a.exists(), "a was placed, then taken back");
+        assert_eq!(fs::read(&b).unwrap(), b"theirs");
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file left");
     }
 }

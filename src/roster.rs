@@ -125,6 +125,19 @@ pub struct Defaults {
     pub allow_unknown_roles: bool,
 }
 
+/// The longest entry name: `<name>.talosconfig` must fit in a file name (255 bytes).
+const MAX_NAME: usize = 255 - ".talosconfig".len();
+
+/// An entry's name as messages show it: at most 64 characters, so a huge name cannot flood the
+/// error line.
+fn shown_name(name: &str) -> String {
+    match name.char_indices().nth(64) {
+        _ if name.is_empty() => "no name".to_string(),
+        Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or(name)),
+        None => name.to_string(),
+    }
+}
+
 fn safe_file_stem(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
@@ -160,7 +173,13 @@ pub fn parse(
         let name = e.name.unwrap_or_default();
         // This entry's problems, each later prefixed with where it is.
         let mut mine = Vec::new();
-        if !safe_file_stem(&name) {
+        if name.len() > MAX_NAME {
+            mine.push(format!(
+                "name is {} bytes long: at most {MAX_NAME} (a file name is at most 255 bytes, \
+                 and .talosconfig is added)",
+                name.len()
+            ));
+        } else if !safe_file_stem(&name) {
             mine.push("name must be a plain file name (ASCII letters, digits, - _ . @ +; not starting with a dot)".to_string());
         } else if !seen.insert(name.clone()) {
             mine.push("duplicate name".to_string());
@@ -234,10 +253,7 @@ pub fn parse(
             }
         }
         if !mine.is_empty() {
-            let at = format!(
-                "entries[{i}] ({})",
-                if name.is_empty() { "no name" } else { &name }
-            );
+            let at = format!("entries[{i}] ({})", shown_name(&name));
             problems.extend(mine.into_iter().map(|p| format!("{at}: {p}")));
             continue;
         }

@@ -574,6 +574,45 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "gen ca --force where one of the three outputs is a directory (the CA key stays)",
+        setup: |env| {
+            env.write("o.crt", "old crt");
+            env.write("o.key", "old key");
+            std::fs::create_dir(env.path("o.sha256")).unwrap();
+        },
+        args: &["gen", "ca", "--organization", "o", "--force"],
+        expect: &["error: cannot write o.sha256: Is a directory (os error 21)"],
+        code: 1,
+    },
+    Case {
+        name: "config new --force onto a directory: refused before the ledger records anything",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            std::fs::create_dir(env.path("e.talosconfig")).unwrap();
+        },
+        args: &[
+            "config", "new", "e.talosconfig", "--force", "--with-secrets", "s.yaml", "--ledger",
+            "l.jsonl",
+        ],
+        expect: &["error: cannot write e.talosconfig: Is a directory (os error 21)"],
+        code: 1,
+    },
+    Case {
+        name: "roster entry whose name cannot be a file name (too long), shown shortened",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write(
+                "team.yaml",
+                format!("entries:\n  - name: {}\n    roles: [os:reader]\n", "a".repeat(300)),
+            );
+        },
+        args: ISSUE_TEAM,
+        expect: &[
+            "error: roster team.yaml: 1 invalid entry: entries[0] (aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…): name is 300 bytes long: at most 243 (a file name is at most 255 bytes, and .talosconfig is added)",
+        ],
+        code: 1,
+    },
+    Case {
         name: "renew of a context without a certificate",
         setup: |env| {
             bundle(env, "s.yaml");

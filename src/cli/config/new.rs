@@ -111,8 +111,10 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
         )
     };
     if path.as_os_str() != "-" {
-        // A directory that is missing or not writable is found before anything is recorded.
+        // A directory that is missing or not writable, or a directory where the file goes, is
+        // found before anything is recorded.
         fsx::check_parent(&path)?;
+        fsx::refuse_existing(&path, output::clobber(args.force))?;
     }
     // Never a credential without its ledger line: the talosconfig appears only once the line is
     // on disk (an existing file was refused above). The two flushes still overlap: the
