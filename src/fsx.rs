@@ -666,6 +666,19 @@ impl Appending {
         };
         let file = file.map_err(io_err(path))?;
         file.lock().map_err(io_err(path))?;
+        let len = file.metadata().map_err(io_err(path))?.len();
+        if len == 0 {
+            // New: exactly `mode`, whatever the umask (a umask of 777 would lock its owner out).
+            file.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(io_err(path))?;
+        } else if readable && !Self::starts_like_a_ledger(&file).map_err(io_err(path))? {
+            // Another kind of file given as the ledger (the secrets bundle, say): appending a
+            // JSON line would damage it.
+            return Err(io_err(path)(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "it is not an issuance ledger (a ledger holds one JSON object per line)",
+            )));
+        }
         // Under the lock, so no other appender is part-way through a line.
         let torn = readable && Self::ends_in_torn_line(&file).map_err(io_err(path))?;
         Ok(Appending {
@@ -673,6 +686,13 @@ impl Appending {
             path: path.to_path_buf(),
             torn,
         })
+    }
+
+    fn starts_like_a_ledger(file: &File) -> io::Result<bool> {
+        use std::os::unix::fs::FileExt as _;
+        let mut byte = [0u8];
+        file.read_exact_at(&mut byte, 0)?;
+        Ok(byte == *b"{")
     }
 
     fn ends_in_torn_line(file: &File) -> io::Result<bool> {

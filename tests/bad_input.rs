@@ -613,6 +613,15 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "--ledger naming the secrets bundle: refused, the bundle left whole",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["config", "new", "t", "--with-secrets", "s.yaml", "--ledger", "s.yaml"],
+        expect: &[
+            "error: cannot write the issuance ledger, so nothing was delivered: ledger s.yaml: cannot write s.yaml: it is not an issuance ledger (a ledger holds one JSON object per line); give --ledger FILE to keep the ledger elsewhere",
+        ],
+        code: 1,
+    },
+    Case {
         name: "renew of a context without a certificate",
         setup: |env| {
             bundle(env, "s.yaml");

@@ -1029,3 +1029,30 @@ fn ledger_list_text_view_quotes_control_characters() {
     assert_eq!(v[0]["label"], label);
     assert_eq!(v[1]["label"], "plain label");
 }
+
+#[test]
+fn a_new_ledger_is_0600_whatever_the_umask() {
+    // Under umask 777 a ledger created with the umask applied would have no permissions at all,
+    // and the next issuance by its owner would fail on it.
+    let env = Env::new();
+    setup(&env);
+    let issue = format!(
+        "umask 777; exec \"{}\" config new -o - --with-secrets secrets.yaml >/dev/null",
+        env!("CARGO_BIN_EXE_talmint")
+    );
+    for _ in 0..2 {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &issue])
+            .current_dir(env.path(""))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", common::stderr(&out));
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.path("talmint-ledger.jsonl"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(ledger_labels(&env).len(), 2);
+}
