@@ -156,6 +156,7 @@ fn main() {
                 output: None,
                 ledger: None,
                 spare_keys: None,
+                interrupted: None,
             },
         )
         .unwrap();

@@ -90,6 +90,9 @@ pub enum IssueError {
     /// Recording a certificate in the ledger failed.
     #[error(transparent)]
     Ledger(#[from] ledger::LedgerError),
+    /// Stopped by [`Issuing::interrupted`].
+    #[error("interrupted")]
+    Interrupted,
 }
 
 #[derive(Deserialize)]
@@ -306,6 +309,9 @@ pub struct Issuing<'a, W> {
     pub ledger: Option<(&'a std::path::Path, &'a ledger::Stamp)>,
     /// Keys made ahead (see [`SpareKeys`]), used before any new one is made.
     pub spare_keys: Option<&'a SpareKeys>,
+    /// Set (by a signal handler) to stop: no further entry is issued or written, and
+    /// [`issue_all`] returns [`IssueError::Interrupted`].
+    pub interrupted: Option<&'a AtomicBool>,
 }
 
 /// Keys made ahead of use on a spare core, while the roster is still being read (one core
@@ -362,7 +368,9 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
         output,
         ledger,
         spare_keys,
+        interrupted,
     } = *how;
+    let stop = || interrupted.is_some_and(|i| i.load(Ordering::Relaxed));
     // Check every window and target first so that a failure is found before any work.
     for e in entries {
         ca.check_window(&window(e.ttl))?;
@@ -389,6 +397,9 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
                         ledger.write(&lines)?;
                     }
                     let Some(out) = output else { continue };
+                    if stop() {
+                        return Err(IssueError::Interrupted);
+                    }
                     for (name, yaml) in files {
                         out.add(&name, yaml.as_bytes(), fsx::SECRET_MODE)?;
                         written += 1;
@@ -413,6 +424,9 @@ pub fn issue_all<W: Fn(Ttl) -> Window + Sync>(
                 s.spawn(move || -> Result<Vec<(usize, Issued)>, IssueError> {
                     let mut mine = Vec::new();
                     loop {
+                        if stop() {
+                            return Err(IssueError::Interrupted);
+                        }
                         let start = next.fetch_add(GRAIN, Ordering::Relaxed);
                         let Some(part) = entries.get(start..(start + GRAIN).min(entries.len()))
                         else {
@@ -614,6 +628,7 @@ mod tests {
                 output: None,
                 ledger: None,
                 spare_keys: Some(&spare),
+                interrupted: None,
             },
         )
         .unwrap();

@@ -1056,3 +1056,46 @@ fn a_new_ledger_is_0600_whatever_the_umask() {
     assert_eq!(mode & 0o777, 0o600);
     assert_eq!(ledger_labels(&env).len(), 2);
 }
+
+#[test]
+fn an_interrupted_roster_leaves_no_talosconfig_behind() {
+    // Ctrl-C mid-run: the staged talosconfigs hold private keys, so none may stay behind,
+    // neither in a new output directory nor in an existing one.
+    let env = Env::new();
+    setup(&env);
+    // Large enough to be mid-run after 300 ms on any machine (3,000 take 1.7 s in a debug build).
+    env.write("team.yaml", roster(10_000));
+    std::fs::create_dir(env.path("existing")).unwrap();
+    for out in ["new", "existing"] {
+        let child = env
+            .talmint()
+            .args([
+                "issue",
+                "--roster",
+                "team.yaml",
+                "--with-secrets",
+                "secrets.yaml",
+            ])
+            .args(["-o", out])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let kill = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let done = child.wait_with_output().unwrap();
+        assert_eq!(done.status.code(), Some(130), "{}", common::stderr(&done));
+        assert!(common::stderr(&done).contains("interrupted: no talosconfig was delivered"));
+    }
+    let staged: Vec<String> = std::fs::read_dir(env.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".talmint-"))
+        .collect();
+    assert!(staged.is_empty(), "{staged:?}");
+    assert!(!env.path("new").exists());
+    assert_eq!(std::fs::read_dir(env.path("existing")).unwrap().count(), 0);
+}

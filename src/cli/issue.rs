@@ -21,7 +21,9 @@ talmint issue --roster ci.yaml --ca-crt talos.crt --ca-key talos.key -o creds/ -
 ROSTER FORMAT:\n  entries:\n    - name: alice               # -> out/alice.talosconfig\n      roles: [os:reader]        # or for: [reboot, dmesg] (least privilege)\n      \
 ttl: 8h                   # optional, default 8760h\n      endpoints: [10.5.0.2]     # optional\n      \
 nodes: [10.5.0.4]         # optional\n      context: alice@prod       # optional, default as config new\n\n\
-If any entry is invalid nothing is written and every invalid entry is listed.")]
+If any entry is invalid nothing is written and every invalid entry is listed.\n\
+Interrupted (Ctrl-C, SIGTERM, SIGHUP), it stops, removes every talosconfig it wrote and exits\n\
+130; a second interrupt ends it at once.")]
 pub struct Args {
     /// The roster file.
     #[arg(long, required = true)]
@@ -47,9 +49,25 @@ pub struct Args {
     pub issuing: issuing::Flags,
 }
 
+/// Set by SIGINT, SIGTERM or SIGHUP while a roster is issued: the run stops and removes what it
+/// wrote instead of leaving staged talosconfigs (private keys) behind.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Stop cleanly on the first interrupt; a second one ends the process at once.
+fn catch_interrupts() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        // The shutdown goes first: armed by the flag the first signal sets.
+        let _ =
+            signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, &INTERRUPTED);
+        let _ = signal_hook::flag::register(signal, &INTERRUPTED);
+    }
+}
+
 /// Validate the whole roster, issue in parallel, write every file or none.
 pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
     let started = Instant::now();
+    catch_interrupts();
     if args.output.as_os_str() == "-" {
         anyhow::bail!(
             "-o -: a roster writes one talosconfig per entry, so it needs a directory \
@@ -128,6 +146,7 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             output: Some(&batch),
             ledger: Some((&ledger_path, &stamp)),
             spare_keys: Some(&spare_keys),
+            interrupted: Some(&INTERRUPTED),
         },
     );
     if tty {
@@ -137,6 +156,16 @@ pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
             Ok(_) => eprintln!("\r{}", progress_bar(total, total)),
             Err(_) => eprintln!(),
         }
+    }
+    if matches!(issued, Err(roster::IssueError::Interrupted)) || INTERRUPTED.load(Ordering::SeqCst)
+    {
+        // Dropping the batch removes every file written so far.
+        drop(batch);
+        ctx.note(
+            "error: interrupted: no talosconfig was delivered (the certificates signed so far are \
+             in the ledger)",
+        );
+        return Err(crate::cli::Exit(130).into());
     }
     issued.map_err(|e| match e {
         roster::IssueError::Ledger(e) => issuing::ledger_error(&e),
