@@ -314,6 +314,7 @@ pub fn inspect_bytes(
         entries,
     };
     if let Ok(text) = std::str::from_utf8(bytes) {
+        crate::yaml::check_nesting(text).map_err(InspectError::Read)?;
         match yaml_kind(text) {
             Some(Kind::Talosconfig) => {
                 let (current, entries) = talosconfig_entries(text, opts)?;

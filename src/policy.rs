@@ -132,6 +132,7 @@ impl Policy {
             file: source.to_string(),
             reason,
         };
+        crate::yaml::check_nesting(text).map_err(err)?;
         let raw: RawPolicy = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
         let mut roles = BTreeMap::new();
         for (name, rule) in raw.roles {

@@ -165,6 +165,10 @@ pub fn parse(
     policy: Option<&Policy>,
     ttl_check: Option<TtlCheck<'_>>,
 ) -> Result<Vec<Entry>, RosterError> {
+    crate::yaml::check_nesting(text).map_err(|reason| RosterError::Document {
+        source_name: source.to_string(),
+        reason,
+    })?;
     let raw: RawRoster = serde_yaml::from_str(text).map_err(|e| RosterError::Document {
         source_name: source.to_string(),
         reason: e.to_string(),

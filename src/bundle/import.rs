@@ -110,6 +110,7 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
         path: source.to_string(),
         reason,
     };
+    crate::yaml::check_nesting(text).map_err(fail)?;
     let mut docs = Vec::new();
     for doc in serde_yaml::Deserializer::from_str(text) {
         let v = Value::deserialize(doc).map_err(|e| fail(format!("not a machine config: {e}")))?;

@@ -216,6 +216,7 @@ impl SecretsBundle {
     /// # Errors
     /// [`BundleError::Parse`] or [`BundleError::Base64`] naming the field.
     pub fn parse(text: &str) -> Result<Self, BundleError> {
+        crate::yaml::check_nesting(text).map_err(BundleError::Parse)?;
         let raw: Option<RawBundle> = serde_yaml::from_str(text).map_err(|e| {
             // The values are secrets: say where and what kind, never what.
             BundleError::Parse(crate::yaml::parse::without_values(&e.to_string()))

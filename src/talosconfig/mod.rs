@@ -181,6 +181,7 @@ impl Config {
                 "EOF: the file holds no YAML document; remove it, or restore it".into(),
             ));
         }
+        crate::yaml::check_nesting(text).map_err(ConfigError::Parse)?;
         let raw: Option<RawConfig> =
             serde_yaml::from_str(text).map_err(|e| ConfigError::Parse(parse_reason(&e)))?;
         let raw = raw.unwrap_or_default();

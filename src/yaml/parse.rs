@@ -82,6 +82,7 @@ pub fn without_values(message: &str) -> String {
 /// [`ParseError::Syntax`] for invalid YAML (including duplicate keys), and the other variants
 /// for values a [`Node`] cannot hold.
 pub fn parse(text: &str) -> Result<Vec<Node>, ParseError> {
+    super::check_nesting(text).map_err(ParseError::Syntax)?;
     let mut docs = Vec::new();
     for (i, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
         let value = Value::deserialize(de).map_err(|e| ParseError::Syntax(e.to_string()))?;
