@@ -622,6 +622,20 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "gen config writing the controlplane where the fresh bundle is saved",
+        setup: |_| {},
+        args: &["gen", "config", "c", "https://1.2.3.4:6443", "-t", "controlplane", "-o", "secrets.yaml"],
+        expect: &["error: secrets.yaml would be both the controlplane output and the secrets bundle saved: give another -o (or --no-save-secrets or --ledger)"],
+        code: 1,
+    },
+    Case {
+        name: "gen config writing the talosconfig over the bundle it reads",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["gen", "config", "c", "https://1.2.3.4:6443", "-t", "talosconfig", "-o", "s.yaml", "--with-secrets", "s.yaml", "--force"],
+        expect: &["error: s.yaml would be both the talosconfig output and the bundle read (--with-secrets): give another -o (or --no-save-secrets or --ledger)"],
+        code: 1,
+    },
+    Case {
         name: "renew of a context without a certificate",
         setup: |env| {
             bundle(env, "s.yaml");

@@ -326,6 +326,41 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         ));
     }
 
+    // One file, two contents (`-o secrets.yaml -t controlplane`), or an output over the ledger or
+    // the bundle read: refused before anything is recorded or written.
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    if !paths.stdout {
+        for t in OUTPUT_TYPES {
+            if args.output_types.iter().any(|o| o == t) {
+                let path = match t {
+                    "controlplane" => &paths.control_plane,
+                    "worker" => &paths.worker,
+                    _ => &paths.talosconfig,
+                };
+                files.push((path.clone(), format!("the {t} output")));
+            }
+        }
+    }
+    if save_secrets {
+        files.push((secrets_path.clone(), "the secrets bundle saved".into()));
+    }
+    if args.output_types.iter().any(|t| t == "talosconfig") {
+        let bundle_path = args.with_secrets.as_ref().unwrap_or(&secrets_path);
+        files.push((args.issuing.ledger_path(bundle_path), "the ledger".into()));
+    }
+    if let Some(input) = &args.with_secrets {
+        files.push((input.clone(), "the bundle read (--with-secrets)".into()));
+    }
+    for (i, (a, what_a)) in files.iter().enumerate() {
+        if let Some((_, what_b)) = files.iter().skip(i + 1).find(|(b, _)| same_path(a, b)) {
+            anyhow::bail!(
+                "{} would be both {what_a} and {what_b}: give another -o (or --no-save-secrets \
+                 or --ledger)",
+                a.display()
+            );
+        }
+    }
+
     if comments {
         ctx.note(
             "note: talmint writes configurations without comments; \
@@ -529,6 +564,19 @@ fn clean(path: &Path) -> PathBuf {
         return PathBuf::from(".");
     }
     out.iter().collect()
+}
+
+/// Whether two paths name the same file: equal once `.` components are dropped, or the same
+/// existing file.
+fn same_path(a: &Path, b: &Path) -> bool {
+    use std::path::Component;
+    let plain = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect()
+    };
+    plain(a) == plain(b)
+        || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 #[cfg(test)]
