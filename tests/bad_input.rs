@@ -846,3 +846,45 @@ fn bad_input_table_one_line_nonzero_exit_nothing_written() {
         assert_eq!(env.tree_digest(), before, "{}: files changed", case.name);
     }
 }
+
+#[test]
+fn a_full_stdout_is_named_in_one_line() {
+    // `-o -` into a full device: one line saying stdout, not a bare OS error after a progress
+    // line.
+    let env = Env::new();
+    bundle(&env, "s.yaml");
+    let cases: &[&[&str]] = &[
+        &["gen", "secrets", "-o", "-"],
+        &[
+            "gen",
+            "config",
+            "c",
+            "https://1.2.3.4:6443",
+            "-t",
+            "talosconfig",
+            "-o",
+            "-",
+            "--with-secrets",
+            "s.yaml",
+        ],
+    ];
+    for args in cases {
+        let out = env
+            .talmint()
+            .args(*args)
+            .stdout(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .unwrap(),
+            )
+            .output()
+            .unwrap();
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            err, "error: cannot write to stdout: No space left on device (os error 28)\n",
+            "{args:?}"
+        );
+    }
+}

@@ -92,7 +92,9 @@ impl Ctx {
     pub fn stdout(&self, bytes: &[u8]) -> anyhow::Result<()> {
         let mut out = io::stdout().lock();
         match out.write_all(bytes).and_then(|()| out.flush()) {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                Err(anyhow::Error::new(e).context("cannot write to stdout"))
+            }
             _ => Ok(()),
         }
     }

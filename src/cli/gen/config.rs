@@ -393,29 +393,37 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
             .into_iter()
             .map(|(p, b)| (p, b, fsx::SECRET_MODE))
             .collect();
-        write_files(&files, force, ctx, record)?;
+        write_files(&files, force, record)?;
         for (_, bytes) in data {
             ctx.stdout(&bytes)?;
         }
+        announce(ctx, &files);
     } else {
         let files: Vec<(PathBuf, Zeroizing<Vec<u8>>, u32)> = outputs
             .into_iter()
             .map(|(p, b)| (p, b, fsx::SECRET_MODE))
             .collect();
-        write_files(&files, force, ctx, record)?;
+        write_files(&files, force, record)?;
+        announce(ctx, &files);
     }
     Ok(())
 }
 
+/// talosctl's progress lines, once everything is written (see [`write_files`]).
+fn announce(ctx: &Ctx, files: &[(PathBuf, Zeroizing<Vec<u8>>, u32)]) {
+    ctx.note("generating PKI and tokens");
+    for (path, _, _) in files {
+        ctx.note(&format!("Created {}", path.display()));
+    }
+}
+
 /// Create parent directories (`mkdir -p`, 0777 before umask), refuse to clobber before anything
-/// else, `record` the issued certificate in the ledger, write every file or none, then
-/// print talosctl's progress lines. Talos prints `generating PKI and tokens` before generating;
-/// talmint prints it once everything is generated and written, so that a failure is always
-/// exactly one line.
+/// else, `record` the issued certificate in the ledger, write every file or none. Talos prints
+/// `generating PKI and tokens` before generating; talmint prints it ([`announce`]) once everything
+/// is generated and written (to stdout too), so that a failure is always exactly one line.
 fn write_files(
     files: &[(PathBuf, Zeroizing<Vec<u8>>, u32)],
     force: bool,
-    ctx: &Ctx,
     record: impl FnOnce() -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     // Directories made here, deepest first: removed again when the command fails, so that a
@@ -450,10 +458,6 @@ fn write_files(
             let _ = std::fs::remove_dir(dir);
         }
         return Err(e);
-    }
-    ctx.note("generating PKI and tokens");
-    for (path, _, _) in files {
-        ctx.note(&format!("Created {}", path.display()));
     }
     Ok(())
 }
