@@ -80,8 +80,15 @@ impl RoleSet {
         values: impl IntoIterator<Item = &'a str>,
         allow_unknown: bool,
     ) -> Result<Self, RoleError> {
-        let set = Self::parse_lenient(values);
-        let unknown: Vec<String> = set.unknown().map(|r| r.0.clone()).collect();
+        let values: Vec<&str> = values.into_iter().collect();
+        let set = Self::parse_lenient(values.iter().copied());
+        // Named as Talos's `role.Parse` lists them: in the order given, repeats kept.
+        let unknown: Vec<String> = values
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty() && !Role((*v).to_string()).is_built_in())
+            .map(str::to_string)
+            .collect();
         if !unknown.is_empty() && !allow_unknown {
             return Err(RoleError::Unknown(unknown));
         }
@@ -167,6 +174,9 @@ mod tests {
     fn c3_unknown_role_uses_talosctl_message() {
         let err = "os:admn,os:reader,os:x".parse::<RoleSet>().unwrap_err();
         assert_eq!(err.to_string(), "unknown roles: os:admn, os:x");
+        // In the order given, repeats kept, as `role.Parse` appends them.
+        let err = "os:foo,os:reader,os:bar,os:foo".parse::<RoleSet>().unwrap_err();
+        assert_eq!(err.to_string(), "unknown roles: os:foo, os:bar, os:foo");
     }
 
     #[test]
