@@ -175,7 +175,9 @@ mod tests {
         let err = "os:admn,os:reader,os:x".parse::<RoleSet>().unwrap_err();
         assert_eq!(err.to_string(), "unknown roles: os:admn, os:x");
         // In the order given, repeats kept, as `role.Parse` appends them.
-        let err = "os:foo,os:reader,os:bar,os:foo".parse::<RoleSet>().unwrap_err();
+        let err = "os:foo,os:reader,os:bar,os:foo"
+            .parse::<RoleSet>()
+            .unwrap_err();
         assert_eq!(err.to_string(), "unknown roles: os:foo, os:bar, os:foo");
     }
 

@@ -819,6 +819,24 @@ fn an_edit_through_a_symlink_replaces_the_target_not_the_link() {
 }
 
 #[test]
+fn numbers_and_booleans_in_string_fields_read_as_their_text() {
+    // go-yaml stores any scalar into a Go string: talosctl reads `cluster: 2024` as "2024" and
+    // writes it back quoted.
+    let env = Env::new();
+    env.write(
+        "tc",
+        "context: p\ncontexts:\n  p:\n    cluster: 2024\n    endpoints: [10, true]\n",
+    );
+    env.ok(&["config", "node", "1.1.1.1", "--talosconfig", "tc"]);
+    let text = String::from_utf8(env.read("tc")).unwrap();
+    assert!(text.contains("cluster: \"2024\""), "{text}");
+    assert_eq!(
+        parse(text.as_bytes()).get("p").unwrap().endpoints,
+        ["10", "true"]
+    );
+}
+
+#[test]
 fn an_empty_talosconfig_is_an_error_not_an_empty_config() {
     // A truncated file: talosctl's decoder says EOF and stops; nothing is written into it.
     let env = Env::new();
@@ -1140,9 +1158,10 @@ fn parse_errors_name_the_place_but_never_echo_a_value() {
             "invalid type: string (value hidden), expected a talosconfig mapping",
         ),
         (
-            "key-as-number",
-            "contexts:\n  a:\n    key: 123456\n".to_string(),
-            "contexts.\"a\": invalid type: integer (value hidden), expected a string",
+            // (A number alone reads as its text, as go-yaml reads it into a string.)
+            "key-as-list",
+            "contexts:\n  a:\n    key: [123456]\n".to_string(),
+            "contexts.\"a\": invalid type: sequence, expected a string",
         ),
     ] {
         env.write(file, &text);

@@ -159,6 +159,26 @@ struct RawSiderov1 {
     identity: Option<String>,
 }
 
+/// Every number and boolean in `value` as its text: go-yaml stores any scalar into a Go string
+/// field (`cluster: 2024` reads as "2024"), so talosctl reads such a hand-edited file, and so
+/// does talmint.
+fn scalars_as_strings(value: serde_yaml::Value) -> serde_yaml::Value {
+    use serde_yaml::Value;
+    match value {
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Bool(b) => Value::String(b.to_string()),
+        Value::Sequence(items) => {
+            Value::Sequence(items.into_iter().map(scalars_as_strings).collect())
+        }
+        Value::Mapping(map) => Value::Mapping(
+            map.into_iter()
+                .map(|(k, v)| (k, scalars_as_strings(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 impl Config {
     /// The empty config talosctl creates (`context: ""`, `contexts: {}`).
     pub fn empty() -> Self {
@@ -193,13 +213,14 @@ impl Config {
                     .map(|s| s.trim_end().to_string())
                     .map_err(|e| ConfigError::Parse(parse_reason(&e)))?,
             };
-            let rc: Option<RawContext> = serde_yaml::from_value(value).map_err(|e| {
-                ConfigError::Parse(format!(
-                    "contexts.{}: {}",
-                    go_quote(&name),
-                    parse_reason(&e)
-                ))
-            })?;
+            let rc: Option<RawContext> = serde_yaml::from_value(scalars_as_strings(value))
+                .map_err(|e| {
+                    ConfigError::Parse(format!(
+                        "contexts.{}: {}",
+                        go_quote(&name),
+                        parse_reason(&e)
+                    ))
+                })?;
             contexts.push((name, Context::from_raw(rc.unwrap_or_default())));
         }
         Ok(Config {
