@@ -837,6 +837,24 @@ fn numbers_and_booleans_in_string_fields_read_as_their_text() {
 }
 
 #[test]
+fn empty_auth_fields_are_written_as_talosctl_writes_them() {
+    // Username, password and identity have no omitempty in talosctl's structs.
+    let env = Env::new();
+    env.write(
+        "tc",
+        "context: p\ncontexts:\n  p:\n    endpoints: [a]\n    auth: {basic: {username: u}, siderov1: {identity: \"\"}}\n",
+    );
+    env.ok(&["config", "node", "10.0.0.2", "--talosconfig", "tc"]);
+    let text = String::from_utf8(env.read("tc")).unwrap();
+    assert!(
+        text.ends_with(
+            "        auth:\n            basic:\n                username: u\n                password: \"\"\n            siderov1:\n                identity: \"\"\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn an_empty_talosconfig_is_an_error_not_an_empty_config() {
     // A truncated file: talosctl's decoder says EOF and stops; nothing is written into it.
     let env = Env::new();

@@ -411,22 +411,17 @@ impl Context {
         }
         if let Some(auth) = &self.auth {
             let mut a = Vec::new();
+            // Username, password and identity have no `omitempty` in talosctl's structs
+            // (`config.go:70-79`): written even when empty.
             if let Some((user, pass)) = &auth.basic {
-                let mut b = Vec::new();
-                if !user.is_empty() {
-                    b.push(("username".to_string(), Node::str(user.clone())));
-                }
-                if !pass.is_empty() {
-                    b.push(("password".to_string(), Node::str(pass.to_string())));
-                }
+                let b = vec![
+                    ("username".to_string(), Node::str(user.clone())),
+                    ("password".to_string(), Node::str(pass.to_string())),
+                ];
                 a.push(("basic".to_string(), Node::Map(b)));
             }
             if let Some(id) = &auth.siderov1 {
-                let s = if id.is_empty() {
-                    vec![]
-                } else {
-                    vec![("identity".to_string(), Node::str(id.clone()))]
-                };
+                let s = vec![("identity".to_string(), Node::str(id.clone()))];
                 a.push(("siderov1".to_string(), Node::Map(s)));
             }
             m.push(("auth".into(), Node::Map(a)));
