@@ -57,14 +57,17 @@ pub struct Staged {
 pub struct Lock {
     // Dropped after `Drop::drop` has removed the path: the lock is released last.
     _file: File,
-    path: PathBuf,
+    // The lock file to remove; `None` when the file itself is locked (see `lock`).
+    path: Option<PathBuf>,
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
         // Still held: whoever waits on this file finds it gone once it gets the lock, and
         // starts over (see `lock`).
-        let _ = fs::remove_file(&self.path);
+        if let Some(path) = &self.path {
+            let _ = fs::remove_file(path);
+        }
     }
 }
 
@@ -102,7 +105,20 @@ fn parent_of(path: &Path) -> &Path {
 /// [`WriteError::Exists`] when the file exists and `clobber` is [`Clobber::Refuse`]; I/O errors.
 pub fn write(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<(), WriteError> {
     refuse_existing(path, clobber)?;
-    stage(path, bytes, mode, clobber)?.commit()
+    match stage(path, bytes, mode, clobber) {
+        Ok(staged) => staged.commit(),
+        // A file that may be written in a directory that may not (a shared talosconfig in a
+        // root-owned directory): rewritten in place, as talosctl always does; not atomic, but
+        // the only way there.
+        Err(WriteError::Io { source, .. })
+            if clobber == Clobber::Replace
+                && source.kind() == io::ErrorKind::PermissionDenied
+                && path.is_file() =>
+        {
+            rewrite(path, bytes).map_err(io_err(path))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Write several files all-or-nothing: every file is staged (and checked for clobbering) before the
@@ -346,9 +362,13 @@ impl Staged {
 
 /// Copy the staged file `temp` over the existing `target` in place and flush it.
 fn write_in_place(temp: &Path, target: &Path) -> io::Result<()> {
-    let bytes = Zeroizing::new(fs::read(temp)?);
+    rewrite(target, &Zeroizing::new(fs::read(temp)?))
+}
+
+/// Replace the contents of the existing file `target` with `bytes`, in place, and flush them.
+fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = OpenOptions::new().write(true).truncate(true).open(target)?;
-    file.write_all(&bytes)?;
+    file.write_all(bytes)?;
     file.sync_all()
 }
 
@@ -614,20 +634,36 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
     name.push(".lock");
     let lock_path = PathBuf::from(name);
     loop {
-        let file = OpenOptions::new()
+        let file = match OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .mode(SECRET_MODE)
             .open(&lock_path)
-            .map_err(io_err(&lock_path))?;
+        {
+            Ok(file) => file,
+            // No lock file can be made beside it, but the file itself may be written: it will
+            // be rewritten in place (see `write`), so it can carry the lock itself.
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied && path.is_file() => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(io_err(path))?;
+                file.lock().map_err(io_err(path))?;
+                return Ok(Lock {
+                    _file: file,
+                    path: None,
+                });
+            }
+            Err(e) => return Err(io_err(&lock_path)(e)),
+        };
         file.lock().map_err(io_err(&lock_path))?;
         let locked = file.metadata().map_err(io_err(&lock_path))?;
         if let Ok(now) = fs::symlink_metadata(&lock_path) {
             if (now.dev(), now.ino()) == (locked.dev(), locked.ino()) {
                 return Ok(Lock {
                     _file: file,
-                    path: lock_path,
+                    path: Some(lock_path),
                 });
             }
         }

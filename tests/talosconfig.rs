@@ -928,6 +928,39 @@ fn replacing_a_talosconfig_keeps_its_owner_and_group() {
 }
 
 #[test]
+fn a_writable_talosconfig_in_a_directory_that_is_not_is_edited_in_place() {
+    // A shared talosconfig its user may write, in a directory only root may: no temporary or
+    // lock file can be made beside it, so it is locked and rewritten in place, as talosctl does.
+    let env = Env::new();
+    if !may_chown(&env) {
+        eprintln!("skipped: only root can set up a file owned by someone else");
+        return;
+    }
+    let tc = env.write("shared/tc", config_text("a", &[("a", &[], &[])]));
+    std::os::unix::fs::chown(&tc, Some(65534), Some(65534)).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_talmint"))
+        .args([
+            "config",
+            "endpoint",
+            "10.9.9.9",
+            "--talosconfig",
+            "shared/tc",
+        ])
+        .env("HOME", env.path(""))
+        .current_dir(env.path(""))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        parse(&env.read("shared/tc")).get("a").unwrap().endpoints,
+        ["10.9.9.9"]
+    );
+    assert_eq!(std::fs::read_dir(env.path("shared")).unwrap().count(), 1);
+}
+
+#[test]
 fn a_bind_mounted_talosconfig_is_written_in_place() {
     // `docker run -v ~/.talos/config:/root/.talos/config`: a mount point cannot be renamed over,
     // so the edit writes the file in place, as talosctl does. In a private mount namespace, so
