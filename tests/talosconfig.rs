@@ -818,17 +818,21 @@ fn an_edit_through_a_symlink_replaces_the_target_not_the_link() {
     );
 }
 
+/// The file `text` becomes once `config node 1.1.1.1` has edited it.
+fn after_a_node_edit(text: &str) -> String {
+    let env = Env::new();
+    env.write("tc", text);
+    env.ok(&["config", "node", "1.1.1.1", "--talosconfig", "tc"]);
+    String::from_utf8(env.read("tc")).unwrap()
+}
+
 #[test]
 fn numbers_and_booleans_in_string_fields_read_as_their_text() {
     // go-yaml stores any scalar into a Go string: talosctl reads `cluster: 2024` as "2024" and
     // writes it back quoted.
-    let env = Env::new();
-    env.write(
-        "tc",
+    let text = after_a_node_edit(
         "context: p\ncontexts:\n  p:\n    cluster: 2024\n    endpoints: [10, true]\n",
     );
-    env.ok(&["config", "node", "1.1.1.1", "--talosconfig", "tc"]);
-    let text = String::from_utf8(env.read("tc")).unwrap();
     assert!(text.contains("cluster: \"2024\""), "{text}");
     assert_eq!(
         parse(text.as_bytes()).get("p").unwrap().endpoints,
@@ -839,13 +843,9 @@ fn numbers_and_booleans_in_string_fields_read_as_their_text() {
 #[test]
 fn empty_auth_fields_are_written_as_talosctl_writes_them() {
     // Username, password and identity have no omitempty in talosctl's structs.
-    let env = Env::new();
-    env.write(
-        "tc",
+    let text = after_a_node_edit(
         "context: p\ncontexts:\n  p:\n    endpoints: [a]\n    auth: {basic: {username: u}, siderov1: {identity: \"\"}}\n",
     );
-    env.ok(&["config", "node", "10.0.0.2", "--talosconfig", "tc"]);
-    let text = String::from_utf8(env.read("tc")).unwrap();
     assert!(
         text.ends_with(
             "        auth:\n            basic:\n                username: u\n                password: \"\"\n            siderov1:\n                identity: \"\"\n"

@@ -148,22 +148,28 @@ pub fn record(
         .map_err(|e| ledger_error(&e))
 }
 
+/// What [`record_as_talosctl`] records, and for whom.
+pub struct Record<'a> {
+    /// The ledger.
+    pub path: &'a Path,
+    /// Each certificate with its label.
+    pub issued: &'a [(&'a Certificate, &'a str)],
+    /// The issuing CA's certificate.
+    pub issuer: &'a Certificate,
+    /// When.
+    pub now: OffsetDateTime,
+    /// The command, e.g. `gen config`.
+    pub command: &'a str,
+}
+
 /// [`record`] for the commands that mirror talosctl (`gen config`, `gen crt`), which talosctl
 /// runs against bundles and CA keys on read-only mounts (a Vault agent, a Kubernetes secret):
 /// when the ledger is the default one beside them and that place is read-only, the certificate is
 /// delivered with a warning instead of failing where talosctl succeeds. A `--ledger` given, or
 /// any other failure, still stops the command.
-pub fn record_as_talosctl(
-    ctx: &super::Ctx,
-    flags: &Flags,
-    path: &Path,
-    issued: &[(&Certificate, &str)],
-    issuer: &Certificate,
-    now: OffsetDateTime,
-    command: &str,
-) -> anyhow::Result<()> {
-    let stamp = ledger::Stamp::new(issuer, now, command);
-    match ledger::append(path, issued, &stamp) {
+pub fn record_as_talosctl(ctx: &super::Ctx, flags: &Flags, r: &Record<'_>) -> anyhow::Result<()> {
+    let (path, stamp) = (r.path, ledger::Stamp::new(r.issuer, r.now, r.command));
+    match ledger::append(path, r.issued, &stamp) {
         Ok(()) => Ok(()),
         Err(e) if flags.ledger.is_none() && read_only(&e) => {
             ctx.note(&format!(

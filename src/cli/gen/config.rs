@@ -378,11 +378,13 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         issuing::record_as_talosctl(
             ctx,
             &args.issuing,
-            &args.issuing.ledger_path(bundle_path),
-            &[(&issued.cert, args.issuing.label_or(&args.cluster_name))],
-            ca.cert(),
-            ctx.now(),
-            "gen config",
+            &issuing::Record {
+                path: &args.issuing.ledger_path(bundle_path),
+                issued: &[(&issued.cert, args.issuing.label_or(&args.cluster_name))],
+                issuer: ca.cert(),
+                now: ctx.now(),
+                command: "gen config",
+            },
         )
     };
     if paths.stdout {

@@ -74,11 +74,13 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     issuing::record_as_talosctl(
         ctx,
         &args.issuing,
-        &args.issuing.ledger_path(&key_path),
-        &[(&issued.cert, label)],
-        ca.cert(),
-        ctx.now(),
-        "gen crt",
+        &issuing::Record {
+            path: &args.issuing.ledger_path(&key_path),
+            issued: &[(&issued.cert, label)],
+            issuer: ca.cert(),
+            now: ctx.now(),
+            command: "gen crt",
+        },
     )?;
     output::write(
         ctx,
