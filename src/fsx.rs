@@ -346,6 +346,11 @@ impl Staged {
                     io_err(&target)(e.error)
                 }
             })?,
+            // A device or pipe (`-o /dev/null --force`) is written into, as talosctl's
+            // os.WriteFile does: renaming over it would replace the device with a file.
+            Clobber::Replace if is_special(&target) => {
+                write_in_place(&self.temp, &target).map_err(io_err(&target))?;
+            }
             Clobber::Replace => match self.temp.persist(&target) {
                 Ok(()) => {}
                 // A file bind-mounted into a container cannot be renamed over: write it in
@@ -365,11 +370,20 @@ fn write_in_place(temp: &Path, target: &Path) -> io::Result<()> {
     rewrite(target, &Zeroizing::new(fs::read(temp)?))
 }
 
-/// Replace the contents of the existing file `target` with `bytes`, in place, and flush them.
+/// Replace the contents of the existing file `target` with `bytes`, in place, and flush them
+/// (a device or pipe only as far as it allows).
 fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = OpenOptions::new().write(true).truncate(true).open(target)?;
     file.write_all(bytes)?;
-    file.sync_all()
+    match file.sync_all() {
+        Err(_) if is_special(target) => Ok(()),
+        flushed => flushed,
+    }
+}
+
+/// Whether `path` is an existing device, pipe or socket (neither a file nor a directory).
+fn is_special(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// Many files written all-or-nothing into one directory, from any number of threads.

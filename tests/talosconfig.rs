@@ -912,6 +912,36 @@ fn may_chown(env: &Env) -> bool {
 }
 
 #[test]
+fn a_device_given_as_output_is_written_into_not_replaced() {
+    // `-o /dev/null --force` must not turn /dev/null into a file (it did: renamed over). The test
+    // makes its own null device, so a failure cannot break the machine's.
+    let env = Env::new();
+    let made = Command::new("mknod")
+        .args([env.path("null").to_str().unwrap(), "c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: cannot make a device node here (not root)");
+        return;
+    }
+    env.ok(&["gen", "secrets", "-o", "null", "--force"]);
+    env.ok(&["gen", "secrets", "-o", "s.yaml"]);
+    env.ok(&[
+        "config",
+        "new",
+        "null",
+        "--force",
+        "--with-secrets",
+        "s.yaml",
+    ]);
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::symlink_metadata(env.path("null"))
+        .unwrap()
+        .file_type();
+    assert!(kind.is_char_device(), "still a device");
+}
+
+#[test]
 fn replacing_a_talosconfig_keeps_its_owner_and_group() {
     use std::os::unix::fs::MetadataExt;
     let env = Env::new();
