@@ -855,6 +855,25 @@ fn empty_auth_fields_are_written_as_talosctl_writes_them() {
 }
 
 #[test]
+fn a_failed_edit_of_a_missing_talosconfig_leaves_no_directory() {
+    let env = Env::new();
+    let before = digest(&env);
+    let out = env.run(&[
+        "config",
+        "endpoint",
+        "1.1.1.1",
+        "--talosconfig",
+        "nd/sub/tc",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        !env.path("nd").exists(),
+        "the directories made for it are removed"
+    );
+    assert_eq!(digest(&env), before);
+}
+
+#[test]
 fn an_empty_talosconfig_is_an_error_not_an_empty_config() {
     // A truncated file: talosctl's decoder says EOF and stops; nothing is written into it.
     let env = Env::new();

@@ -175,19 +175,28 @@ where
         };
     }
     let real = fsx::replaced_path(&target.path, Clobber::Replace);
-    create_parent(&real)?;
-    let _lock = fsx::lock(&real).map_err(StoreError::Write)?;
-    let mut config = if real.symlink_metadata().is_ok() {
-        let text = read_text(&real)?;
-        parse_at(&target.path, &text)?
-    } else {
-        Config::empty()
-    };
-    let (value, change) = edit(&mut config)?;
-    if change == Change::Save {
-        write_locked(&real, &config)?;
+    let created = create_parent(&real)?;
+    let result = (|| {
+        let _lock = fsx::lock(&real).map_err(StoreError::Write)?;
+        let mut config = if real.symlink_metadata().is_ok() {
+            let text = read_text(&real)?;
+            parse_at(&target.path, &text)?
+        } else {
+            Config::empty()
+        };
+        let (value, change) = edit(&mut config)?;
+        if change == Change::Save {
+            write_locked(&real, &config)?;
+        }
+        Ok(value)
+    })();
+    // Directories made for a file that did not come to be (the edit failed) are removed again.
+    if real.symlink_metadata().is_err() {
+        for dir in &created {
+            let _ = fs::remove_dir(dir);
+        }
     }
-    Ok(value)
+    result
 }
 
 /// Go's wording of an OS error (`no such file or directory`, `permission denied`), as talosctl
@@ -235,13 +244,18 @@ fn ensure(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-fn create_parent(path: &Path) -> Result<(), StoreError> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-            fsx::create_dir_all(dir, DIR_MODE).map_err(StoreError::Write)
-        }
-        _ => Ok(()),
+/// Create `path`'s missing parent directories; returns those made, deepest first.
+fn create_parent(path: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let mut missing = Vec::new();
+    let mut at = path.parent();
+    while let Some(dir) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        missing.push(dir.to_path_buf());
+        at = dir.parent();
     }
+    if let Some(deepest) = missing.first() {
+        fsx::create_dir_all(deepest, DIR_MODE).map_err(StoreError::Write)?;
+    }
+    Ok(missing)
 }
 
 fn write_locked(real: &Path, config: &Config) -> Result<(), StoreError> {
