@@ -104,7 +104,6 @@ fn parent_of(path: &Path) -> &Path {
 /// # Errors
 /// [`WriteError::Exists`] when the file exists and `clobber` is [`Clobber::Refuse`]; I/O errors.
 pub fn write(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<(), WriteError> {
-    refuse_existing(path, clobber)?;
     match stage(path, bytes, mode, clobber) {
         Ok(staged) => staged.commit(),
         // A file that may be written in a directory that may not (a shared talosconfig in a
@@ -609,6 +608,34 @@ fn check_dir(dir: &Path, named: &Path) -> Result<(), WriteError> {
     rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).map_err(|e| io_err(named)(e.into()))
 }
 
+/// Create the missing directories above `path`, each with `mode`; returns those made, deepest
+/// first, for [`remove_made`] to take back when what was to go there is not written.
+///
+/// # Errors
+/// I/O errors.
+pub fn create_parents(path: &Path, mode: u32) -> Result<Vec<PathBuf>, WriteError> {
+    let mut missing = Vec::new();
+    let mut at = path.parent();
+    while let Some(dir) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        missing.push(dir.to_path_buf());
+        at = dir.parent();
+    }
+    if let Some(deepest) = missing.first() {
+        create_dir_all(deepest, mode)?;
+    }
+    Ok(missing)
+}
+
+/// Remove directories [`create_parents`] made, those still empty, deepest first (also across
+/// several calls' lists).
+pub fn remove_made(dirs: &[PathBuf]) {
+    let mut dirs: Vec<&PathBuf> = dirs.iter().collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        let _ = fs::remove_dir(dir);
+    }
+}
+
 /// Create `dir` and its parents with `mode` for every directory created.
 ///
 /// # Errors
@@ -716,44 +743,35 @@ impl Appending {
         };
         let file = file.map_err(io_err(path))?;
         file.lock().map_err(io_err(path))?;
+        let byte_at = |at: u64| -> Result<u8, WriteError> {
+            use std::os::unix::fs::FileExt as _;
+            let mut byte = [0u8];
+            file.read_exact_at(&mut byte, at).map_err(io_err(path))?;
+            Ok(byte[0])
+        };
         let len = file.metadata().map_err(io_err(path))?.len();
+        let mut torn = false;
         if len == 0 {
             // New: exactly `mode`, whatever the umask (a umask of 777 would lock its owner out).
             file.set_permissions(fs::Permissions::from_mode(mode))
                 .map_err(io_err(path))?;
-        } else if readable && !Self::starts_like_a_ledger(&file).map_err(io_err(path))? {
-            // Another kind of file given as the ledger (the secrets bundle, say): appending a
-            // JSON line would damage it.
-            return Err(io_err(path)(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "it is not an issuance ledger (a ledger holds one JSON object per line)",
-            )));
+        } else if readable {
+            if byte_at(0)? != b'{' {
+                // Another kind of file given as the ledger (the secrets bundle, say): appending
+                // a JSON line would damage it.
+                return Err(io_err(path)(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "it is not an issuance ledger (a ledger holds one JSON object per line)",
+                )));
+            }
+            // Under the lock, so no other appender is part-way through a line.
+            torn = byte_at(len - 1)? != b'\n';
         }
-        // Under the lock, so no other appender is part-way through a line.
-        let torn = readable && Self::ends_in_torn_line(&file).map_err(io_err(path))?;
         Ok(Appending {
             file,
             path: path.to_path_buf(),
             torn,
         })
-    }
-
-    fn starts_like_a_ledger(file: &File) -> io::Result<bool> {
-        use std::os::unix::fs::FileExt as _;
-        let mut byte = [0u8];
-        file.read_exact_at(&mut byte, 0)?;
-        Ok(byte == *b"{")
-    }
-
-    fn ends_in_torn_line(file: &File) -> io::Result<bool> {
-        use std::os::unix::fs::FileExt as _;
-        let len = file.metadata()?.len();
-        let Some(last) = len.checked_sub(1) else {
-            return Ok(false);
-        };
-        let mut byte = [0u8];
-        file.read_exact_at(&mut byte, last)?;
-        Ok(byte != *b"\n")
     }
 
     /// Append whole lines with one write (led by a newline when the file ended in a torn line).

@@ -137,18 +137,11 @@ pub fn check_policy(policy: Option<&Policy>, req: &Request<'_>) -> anyhow::Resul
 }
 
 /// Record issued certificates in the ledger.
-pub fn record(
-    path: &Path,
-    issued: &[(&Certificate, &str)],
-    issuer: &Certificate,
-    now: OffsetDateTime,
-    command: &str,
-) -> anyhow::Result<()> {
-    ledger::append(path, issued, &ledger::Stamp::new(issuer, now, command))
-        .map_err(|e| ledger_error(&e))
+pub fn record(r: &Record<'_>) -> anyhow::Result<()> {
+    r.append().map_err(|e| ledger_error(&e))
 }
 
-/// What [`record_as_talosctl`] records, and for whom.
+/// What [`record`] and [`record_as_talosctl`] record, and where.
 pub struct Record<'a> {
     /// The ledger.
     pub path: &'a Path,
@@ -162,20 +155,26 @@ pub struct Record<'a> {
     pub command: &'a str,
 }
 
+impl Record<'_> {
+    fn append(&self) -> Result<(), ledger::LedgerError> {
+        let stamp = ledger::Stamp::new(self.issuer, self.now, self.command);
+        ledger::append(self.path, self.issued, &stamp)
+    }
+}
+
 /// [`record`] for the commands that mirror talosctl (`gen config`, `gen crt`), which talosctl
 /// runs against bundles and CA keys on read-only mounts (a Vault agent, a Kubernetes secret):
 /// when the ledger is the default one beside them and that place is read-only, the certificate is
 /// delivered with a warning instead of failing where talosctl succeeds. A `--ledger` given, or
 /// any other failure, still stops the command.
 pub fn record_as_talosctl(ctx: &super::Ctx, flags: &Flags, r: &Record<'_>) -> anyhow::Result<()> {
-    let (path, stamp) = (r.path, ledger::Stamp::new(r.issuer, r.now, r.command));
-    match ledger::append(path, r.issued, &stamp) {
+    match r.append() {
         Ok(()) => Ok(()),
         Err(e) if flags.ledger.is_none() && read_only(&e) => {
             ctx.note(&format!(
                 "warning: the certificate is not recorded: the default issuance ledger {} is on \
                  a read-only place; give --ledger FILE to record it",
-                path.display()
+                r.path.display()
             ));
             Ok(())
         }

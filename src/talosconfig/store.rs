@@ -192,9 +192,7 @@ where
     })();
     // Directories made for a file that did not come to be (the edit failed) are removed again.
     if real.symlink_metadata().is_err() {
-        for dir in &created {
-            let _ = fs::remove_dir(dir);
-        }
+        fsx::remove_made(&created);
     }
     result
 }
@@ -246,16 +244,7 @@ fn ensure(path: &Path) -> Result<(), StoreError> {
 
 /// Create `path`'s missing parent directories; returns those made, deepest first.
 fn create_parent(path: &Path) -> Result<Vec<PathBuf>, StoreError> {
-    let mut missing = Vec::new();
-    let mut at = path.parent();
-    while let Some(dir) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-        missing.push(dir.to_path_buf());
-        at = dir.parent();
-    }
-    if let Some(deepest) = missing.first() {
-        fsx::create_dir_all(deepest, DIR_MODE).map_err(StoreError::Write)?;
-    }
-    Ok(missing)
+    fsx::create_parents(path, DIR_MODE).map_err(StoreError::Write)
 }
 
 fn write_locked(real: &Path, config: &Config) -> Result<(), StoreError> {

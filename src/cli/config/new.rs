@@ -102,13 +102,13 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     let label = args.issuing.label_or(&target.context);
     let ledger = args.issuing.ledger_path(args.ca.key_file());
     let record = || {
-        issuing::record(
-            &ledger,
-            &[(&issued.cert, label)],
-            ca.cert(),
-            ctx.now(),
-            "config new",
-        )
+        issuing::record(&issuing::Record {
+            path: &ledger,
+            issued: &[(&issued.cert, label)],
+            issuer: ca.cert(),
+            now: ctx.now(),
+            command: "config new",
+        })
     };
     if path.as_os_str() != "-" {
         // A directory that is missing or not writable, or a directory where the file goes, is

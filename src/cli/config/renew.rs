@@ -49,8 +49,10 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     talmint::fsx::check_parent(&target.path)?;
     let (ca, ca_pem) = args.ca.load()?;
     let policy = args.issuing.load_policy()?;
-    // The ledger tells the TTL each old certificate was asked for (when talmint issued it).
-    let ledger = talmint::ledger::read(&args.issuing.ledger_path(args.ca.key_file())).ok();
+    // The ledger tells the TTL each old certificate was asked for (when talmint issued it); a
+    // torn line in it does not hide the others.
+    let ledger_path = args.issuing.ledger_path(args.ca.key_file());
+    let ledger = ledger::read_listing(&ledger_path).ok().map(|l| l.entries);
     let renewed = talosconfig::update(
         &target,
         |config| -> anyhow::Result<Vec<(String, Certificate)>> {
@@ -141,13 +143,13 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
                 .zip(&labels)
                 .map(|((_, c), l)| (c, l.as_str()))
                 .collect();
-            issuing::record(
-                &args.issuing.ledger_path(args.ca.key_file()),
-                &certs,
-                ca.cert(),
-                ctx.now(),
-                "config renew",
-            )?;
+            issuing::record(&issuing::Record {
+                path: &ledger_path,
+                issued: &certs,
+                issuer: ca.cert(),
+                now: ctx.now(),
+                command: "config renew",
+            })?;
             Ok(out)
         },
     )?;
@@ -161,12 +163,11 @@ pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
 /// issue in its ledger line (a back-dated NotBefore is not part of the TTL), else its lifetime
 /// less this run's `backdate` (exact when renewed with the flags it was issued with).
 fn requested_ttl(old: &Certificate, ledger: Option<&[ledger::Entry]>, backdate: u64) -> Ttl {
-    let serial = talmint::report::serial_number(&old.serial_hex);
     let fingerprint = old.fingerprint();
     let issued_at = ledger
         .unwrap_or_default()
         .iter()
-        .find(|e| e.serial == serial && e.fingerprint == fingerprint)
+        .find(|e| e.fingerprint == fingerprint)
         .and_then(|e| OffsetDateTime::parse(&e.time, &Rfc3339).ok());
     let seconds = match issued_at {
         Some(at) => (old.not_after - at).whole_seconds(),

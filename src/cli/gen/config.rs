@@ -306,6 +306,8 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let talosconfig = credential::single_yaml(&ca_pem, &issued, &target)?;
 
     let mut outputs: Vec<(PathBuf, Zeroizing<Vec<u8>>)> = Vec::new();
+    // Every file the command touches, with what it is, to refuse one path used twice.
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
     for t in OUTPUT_TYPES {
         if !args.output_types.iter().any(|o| o == t) {
             continue;
@@ -316,6 +318,9 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
             _ => (&paths.talosconfig, talosconfig.as_bytes()),
         };
         outputs.push((path.clone(), Zeroizing::new(bytes.to_vec())));
+        if !paths.stdout {
+            files.push((path.clone(), format!("the {t} output")));
+        }
     }
     let save_secrets = fresh && !args.no_save_secrets;
     let secrets_path = paths.dir.join("secrets.yaml");
@@ -327,26 +332,19 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     }
 
     // One file, two contents (`-o secrets.yaml -t controlplane`), or an output over the ledger or
-    // the bundle read: refused before anything is recorded or written.
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
-    if !paths.stdout {
-        for t in OUTPUT_TYPES {
-            if args.output_types.iter().any(|o| o == t) {
-                let path = match t {
-                    "controlplane" => &paths.control_plane,
-                    "worker" => &paths.worker,
-                    _ => &paths.talosconfig,
-                };
-                files.push((path.clone(), format!("the {t} output")));
-            }
-        }
-    }
+    // the bundle read: refused before anything is recorded or written. The talosconfig's
+    // certificate goes into the ledger beside the bundle it came from: the given one, or a fresh
+    // one (saved beside the outputs unless --no-save-secrets; the CA's key is in
+    // controlplane.yaml there either way).
     if save_secrets {
         files.push((secrets_path.clone(), "the secrets bundle saved".into()));
     }
-    if args.output_types.iter().any(|t| t == "talosconfig") {
-        let bundle_path = args.with_secrets.as_ref().unwrap_or(&secrets_path);
-        files.push((args.issuing.ledger_path(bundle_path), "the ledger".into()));
+    let records = args.output_types.iter().any(|t| t == "talosconfig");
+    let ledger_path = args
+        .issuing
+        .ledger_path(args.with_secrets.as_ref().unwrap_or(&secrets_path));
+    if records {
+        files.push((ledger_path.clone(), "the ledger".into()));
     }
     if let Some(input) = &args.with_secrets {
         files.push((input.clone(), "the bundle read (--with-secrets)".into()));
@@ -367,19 +365,16 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
              --with-docs and --with-examples are not supported yet",
         );
     }
-    // The talosconfig's certificate goes into the ledger beside the bundle it came from: the
-    // given one, or a fresh one (saved beside the outputs unless --no-save-secrets; the CA's key
-    // is in controlplane.yaml there either way). It is recorded before any file is written.
+    // Recorded before any file is written.
     let record = || -> anyhow::Result<()> {
-        if !args.output_types.iter().any(|t| t == "talosconfig") {
+        if !records {
             return Ok(());
         }
-        let bundle_path = args.with_secrets.as_ref().unwrap_or(&secrets_path);
         issuing::record_as_talosctl(
             ctx,
             &args.issuing,
             &issuing::Record {
-                path: &args.issuing.ledger_path(bundle_path),
+                path: &ledger_path,
                 issued: &[(&issued.cert, args.issuing.label_or(&args.cluster_name))],
                 issuer: ca.cert(),
                 now: ctx.now(),
@@ -432,19 +427,7 @@ fn write_files(
     // failure leaves nothing behind.
     let mut created: Vec<PathBuf> = Vec::new();
     for (path, _, _) in files {
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-        if let Some(dir) = parent {
-            let mut missing = Vec::new();
-            let mut at = Some(dir);
-            while let Some(d) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-                missing.push(d.to_path_buf());
-                at = d.parent();
-            }
-            if !missing.is_empty() {
-                fsx::create_dir_all(dir, 0o777).context("failed to create output dir")?;
-                created.extend(missing);
-            }
-        }
+        created.extend(fsx::create_parents(path, 0o777).context("failed to create output dir")?);
     }
     let written = (|| -> anyhow::Result<()> {
         for (path, _, _) in files {
@@ -455,13 +438,10 @@ fn write_files(
         fsx::write_all(files, output::clobber(force))?;
         Ok(())
     })();
-    if let Err(e) = written {
-        for dir in &created {
-            let _ = std::fs::remove_dir(dir);
-        }
-        return Err(e);
+    if written.is_err() {
+        fsx::remove_made(&created);
     }
-    Ok(())
+    written
 }
 
 /// `--with-secrets`: read, parse and validate with talosctl's error prefixes.
