@@ -960,16 +960,25 @@ fn a_device_given_as_output_is_written_into_not_replaced() {
     assert!(kind.is_char_device(), "still a device");
 }
 
+/// A one-context talosconfig at `rel` owned by uid/gid 65534; `None` (with a note) when this
+/// process cannot give files away.
+fn talosconfig_of_nobody(env: &Env, rel: &str) -> Option<PathBuf> {
+    if !may_chown(env) {
+        eprintln!("skipped: only root can make a file owned by someone else");
+        return None;
+    }
+    let tc = env.write(rel, config_text("a", &[("a", &[], &[])]));
+    std::os::unix::fs::chown(&tc, Some(65534), Some(65534)).unwrap();
+    Some(tc)
+}
+
 #[test]
 fn replacing_a_talosconfig_keeps_its_owner_and_group() {
     use std::os::unix::fs::MetadataExt;
     let env = Env::new();
-    if !may_chown(&env) {
-        eprintln!("skipped: only root can make a file owned by someone else");
+    let Some(tc) = talosconfig_of_nobody(&env, "tc") else {
         return;
-    }
-    let tc = env.write("tc", config_text("a", &[("a", &[], &[])]));
-    std::os::unix::fs::chown(&tc, Some(65534), Some(65534)).unwrap();
+    };
     env.ok(&["config", "node", "10.0.0.1", "--talosconfig", "tc"]);
     let meta = std::fs::metadata(&tc).unwrap();
     assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
@@ -981,12 +990,9 @@ fn a_writable_talosconfig_in_a_directory_that_is_not_is_edited_in_place() {
     // A shared talosconfig its user may write, in a directory only root may: no temporary or
     // lock file can be made beside it, so it is locked and rewritten in place, as talosctl does.
     let env = Env::new();
-    if !may_chown(&env) {
-        eprintln!("skipped: only root can set up a file owned by someone else");
+    if talosconfig_of_nobody(&env, "shared/tc").is_none() {
         return;
     }
-    let tc = env.write("shared/tc", config_text("a", &[("a", &[], &[])]));
-    std::os::unix::fs::chown(&tc, Some(65534), Some(65534)).unwrap();
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
         .arg(env!("CARGO_BIN_EXE_talmint"))
