@@ -670,7 +670,6 @@ pub fn existing_mode(path: &Path) -> Option<u32> {
 /// # Errors
 /// I/O errors opening or locking the lock file.
 pub fn lock(path: &Path) -> Result<Lock, WriteError> {
-    use std::os::unix::fs::MetadataExt;
     let mut name = path.as_os_str().to_owned();
     name.push(".lock");
     let lock_path = PathBuf::from(name);
@@ -701,7 +700,7 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
         file.lock().map_err(io_err(&lock_path))?;
         let locked = file.metadata().map_err(io_err(&lock_path))?;
         if let Ok(now) = fs::symlink_metadata(&lock_path) {
-            if (now.dev(), now.ino()) == (locked.dev(), locked.ino()) {
+            if same_file(&now, &locked) {
                 return Ok(Lock {
                     _file: file,
                     path: Some(lock_path),
@@ -714,91 +713,179 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
 /// A file opened for appending and locked exclusively (on the file itself: an append-only file is
 /// never replaced by rename, so it can carry its own lock) until dropped. Other appenders wait for
 /// the lock, so what is appended meanwhile is never interleaved with theirs.
+///
+/// Nothing is lost when an append fails (a full disk, a file size limit): the file is cut back
+/// to its length before this appender's first line, and a file this appender created is removed
+/// again, as is one it created and never wrote to. A device or pipe (`/dev/null`) is written
+/// into and otherwise left alone: its mode is not changed and it is not flushed.
 pub struct Appending {
     file: File,
     path: PathBuf,
+    /// A regular file (not a device or pipe).
+    regular: bool,
+    /// Created by this appender.
+    created: bool,
+    /// The length when the lock was taken: what a failure restores.
+    start: u64,
+    /// Bytes this appender wrote.
+    written: u64,
     /// The file ends in a torn line (not empty, no final newline: an append cut short by a crash
     /// or a full disk), so the next write starts with a newline rather than extend the fragment.
     torn: bool,
 }
 
 impl Appending {
-    /// Open `path` for appending (created with `mode` when missing) and wait for its lock.
+    /// Open `path` for appending (created with exactly `mode` when missing) and wait for its
+    /// lock.
     ///
     /// # Errors
     /// I/O errors.
     pub fn open(path: &Path, mode: u32) -> Result<Self, WriteError> {
-        let open = |read: bool| {
+        let open = |create: bool, read: bool| {
             OpenOptions::new()
-                .create(true)
+                .create_new(create)
                 .read(read)
                 .append(true)
                 .mode(mode)
                 .open(path)
         };
         // Read access is only for the last byte; a write-only file is still appended to.
-        let (file, readable) = match open(true) {
-            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => (open(false), false),
+        let open = |create: bool| match open(create, true) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => (open(create, false), false),
             file => (file, true),
         };
-        let file = file.map_err(io_err(path))?;
-        file.lock().map_err(io_err(path))?;
+        loop {
+            let (created, (file, readable)) = match open(true) {
+                (Err(e), _) if e.kind() == io::ErrorKind::AlreadyExists => (false, open(false)),
+                opened => (true, opened),
+            };
+            let file = match file {
+                // Removed (by an appender that failed) between the two opens: start again.
+                Err(e) if !created && e.kind() == io::ErrorKind::NotFound => continue,
+                file => file.map_err(io_err(path))?,
+            };
+            file.lock().map_err(io_err(path))?;
+            let meta = file.metadata().map_err(io_err(path))?;
+            let regular = meta.is_file();
+            // An appender that failed before this one got the lock may have removed the file:
+            // append only to the file the name still leads to.
+            if regular && !fs::metadata(path).is_ok_and(|now| same_file(&now, &meta)) {
+                continue;
+            }
+            let mut appending = Appending {
+                file,
+                path: path.to_path_buf(),
+                regular,
+                created,
+                start: meta.len(),
+                written: 0,
+                torn: false,
+            };
+            if created {
+                // Exactly `mode`, whatever the umask (a umask of 777 would lock its owner out).
+                appending
+                    .file
+                    .set_permissions(fs::Permissions::from_mode(mode))
+                    .map_err(io_err(path))?;
+            } else if regular && readable && appending.start > 0 {
+                appending.check_start()?;
+            }
+            return Ok(appending);
+        }
+    }
+
+    /// Refuse a file that is not a ledger; note a torn last line. Under the lock, so no other
+    /// appender is part-way through a line.
+    fn check_start(&mut self) -> Result<(), WriteError> {
+        use std::os::unix::fs::FileExt as _;
         let byte_at = |at: u64| -> Result<u8, WriteError> {
-            use std::os::unix::fs::FileExt as _;
             let mut byte = [0u8];
-            file.read_exact_at(&mut byte, at).map_err(io_err(path))?;
+            self.file
+                .read_exact_at(&mut byte, at)
+                .map_err(io_err(&self.path))?;
             Ok(byte[0])
         };
-        let len = file.metadata().map_err(io_err(path))?.len();
-        let mut torn = false;
-        if len == 0 {
-            // New: exactly `mode`, whatever the umask (a umask of 777 would lock its owner out).
-            file.set_permissions(fs::Permissions::from_mode(mode))
-                .map_err(io_err(path))?;
-        } else if readable {
-            if byte_at(0)? != b'{' {
-                // Another kind of file given as the ledger (the secrets bundle, say): appending
-                // a JSON line would damage it.
-                return Err(io_err(path)(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "it is not an issuance ledger (a ledger holds one JSON object per line)",
-                )));
-            }
-            // Under the lock, so no other appender is part-way through a line.
-            torn = byte_at(len - 1)? != b'\n';
+        if byte_at(0)? != b'{' {
+            // Another kind of file given as the ledger (the secrets bundle, say): appending a
+            // JSON line would damage it.
+            return Err(io_err(&self.path)(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "it is not an issuance ledger (a ledger holds one JSON object per line)",
+            )));
         }
-        Ok(Appending {
-            file,
-            path: path.to_path_buf(),
-            torn,
-        })
+        self.torn = byte_at(self.start - 1)? != b'\n';
+        Ok(())
     }
 
     /// Append whole lines with one write (led by a newline when the file ended in a torn line).
     ///
     /// # Errors
-    /// I/O errors.
+    /// I/O errors; the file is then as it was before this appender's first line.
     pub fn write(&mut self, lines: &[u8]) -> Result<(), WriteError> {
-        if self.torn && !lines.is_empty() {
-            let mut after_newline = Vec::with_capacity(lines.len() + 1);
-            after_newline.push(b'\n');
-            after_newline.extend_from_slice(lines);
-            self.torn = false;
-            return self
-                .file
-                .write_all(&after_newline)
-                .map_err(io_err(&self.path));
+        if lines.is_empty() {
+            return Ok(());
         }
-        self.file.write_all(lines).map_err(io_err(&self.path))
+        let after_newline;
+        let bytes = if self.torn {
+            after_newline = [b"\n", lines].concat();
+            &after_newline[..]
+        } else {
+            lines
+        };
+        if let Err(e) = self.file.write_all(bytes) {
+            self.take_back();
+            return Err(io_err(&self.path)(e));
+        }
+        self.torn = false;
+        self.written += bytes.len() as u64;
+        Ok(())
     }
 
     /// Flush what was appended to disk (the lock is released when this returns).
     ///
     /// # Errors
-    /// I/O errors.
-    pub fn finish(self) -> Result<(), WriteError> {
-        self.file.sync_data().map_err(io_err(&self.path))
+    /// I/O errors; the file is then as it was before this appender's first line.
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        match self.file.sync_data() {
+            // A device or pipe flushes only as far as it can.
+            Err(_) if !self.regular => Ok(()),
+            Err(e) => {
+                self.take_back();
+                Err(io_err(&self.path)(e))
+            }
+            Ok(()) => Ok(()),
+        }
     }
+
+    /// After a failure: cut the file back to its length before this appender's first line, or
+    /// remove it when this appender created it. Best effort; the lock is still held.
+    fn take_back(&mut self) {
+        if !self.regular {
+            return;
+        }
+        if self.created {
+            let _ = fs::remove_file(&self.path);
+        } else if self.file.set_len(self.start).is_ok() {
+            let _ = self.file.sync_data();
+        }
+        // Nothing of this appender's is left for `drop` to consider.
+        self.created = false;
+    }
+}
+
+/// A file this appender created and never wrote to is removed (before the lock is released).
+impl Drop for Appending {
+    fn drop(&mut self) {
+        if self.regular && self.created && self.written == 0 {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether two `stat`s are of the same file.
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
 }
 
 #[cfg(test)]
@@ -949,5 +1036,29 @@ mod tests {
         assert_eq!(fs::read(&b).unwrap(), b"theirs");
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file left");
+    }
+
+    /// An appender that waited for the lock of a ledger whose creator then failed (and removed
+    /// it) appends to the ledger the name leads to, not to the removed file.
+    #[test]
+    fn a_waiting_appender_follows_a_ledger_removed_by_a_failed_creator() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.jsonl");
+        let mut first = Appending::open(&path, SECRET_MODE).unwrap();
+        assert!(first.created);
+        let waiting = std::thread::spawn({
+            let path = path.clone();
+            move || {
+                let mut second = Appending::open(&path, SECRET_MODE).unwrap();
+                second.write(b"{\"line\":2}\n").unwrap();
+                second.finish().unwrap();
+            }
+        });
+        // Let the second appender open the file and wait for its lock.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        first.take_back();
+        drop(first);
+        waiting.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"{\"line\":2}\n");
     }
 }

@@ -1099,3 +1099,161 @@ fn an_interrupted_roster_leaves_no_talosconfig_behind() {
     assert!(!env.path("new").exists());
     assert_eq!(std::fs::read_dir(env.path("existing")).unwrap().count(), 0);
 }
+
+/// `talmint args…` in `env` with its files limited to `bytes` (a full disk, as far as the writes
+/// go: a write past the limit fails with "File too large" instead of ending the process).
+fn with_file_limit(env: &Env, bytes: u64, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new("sh");
+    c.current_dir(env.dir.path()).env_clear();
+    for (k, v) in &env.vars {
+        c.env(k, v);
+    }
+    c.args([
+        "-c",
+        r#"trap '' XFSZ; n=$1; shift; exec prlimit --fsize="$n" -- "$@""#,
+        "sh",
+        &bytes.to_string(),
+        env!("CARGO_BIN_EXE_talmint"),
+    ])
+    .args(args);
+    c
+}
+
+/// A ledger append that fails part-way (here: a roster's lines meet a file size limit after the
+/// first few) leaves the ledger exactly as it was, not with a torn line or with lines for
+/// credentials that were never delivered; nothing is delivered.
+#[test]
+fn a_ledger_append_that_fails_leaves_the_ledger_as_it_was() {
+    let env = Env::new();
+    setup(&env);
+    env.write("two.yaml", roster(2));
+    env.ok(&[
+        "issue",
+        "--roster",
+        "two.yaml",
+        "--with-secrets",
+        "secrets.yaml",
+        "-o",
+        "first",
+    ]);
+    let before = env.read("talmint-ledger.jsonl");
+    assert_eq!(before.iter().filter(|&&b| b == b'\n').count(), 2);
+    env.write("team.yaml", roster(40));
+    // Room for about 20 more lines: the first batches are appended, a later one fails.
+    let limit = before.len() as u64 + 8000;
+    let out = with_file_limit(&env, limit, ISSUE_TEAM).output().unwrap();
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("cannot write the issuance ledger") && err.contains("File too large"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(env.read("talmint-ledger.jsonl"), before, "ledger restored");
+    assert!(!env.path("out").exists(), "nothing delivered");
+}
+
+/// A ledger that a failing command created is not left behind, empty or torn.
+#[test]
+fn a_new_ledger_that_cannot_be_written_is_not_left_behind() {
+    let env = Env::new();
+    setup(&env);
+    let args = [
+        "config",
+        "new",
+        "a.talosconfig",
+        "--with-secrets",
+        "secrets.yaml",
+    ];
+    let out = with_file_limit(&env, 100, &args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    assert!(!env.path("talmint-ledger.jsonl").exists(), "no ledger left");
+    assert!(!env.path("a.talosconfig").exists(), "nothing delivered");
+}
+
+/// Appenders that fail and appenders that succeed, all at once on a new ledger: a failing one
+/// removes the ledger it created, and those waiting for its lock then append to the ledger the
+/// name leads to, so every delivered credential has its line.
+#[test]
+fn failing_and_succeeding_appenders_at_once_lose_no_line() {
+    let env = Env::new();
+    setup(&env);
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            let name = format!("c{i}.talosconfig");
+            let label = format!("job-{i}");
+            let args = [
+                "config",
+                "new",
+                &name,
+                "--with-secrets",
+                "secrets.yaml",
+                "--label",
+                &label,
+            ];
+            let mut c = if i % 2 == 0 {
+                with_file_limit(&env, 100, &args)
+            } else {
+                let mut c = env.talmint();
+                c.args(args);
+                c
+            };
+            c.stderr(std::process::Stdio::null()).spawn().unwrap()
+        })
+        .collect();
+    for (i, mut c) in children.into_iter().enumerate() {
+        assert_eq!(c.wait().unwrap().success(), i % 2 == 1, "process {i}");
+    }
+    let text = String::from_utf8(env.read("talmint-ledger.jsonl")).unwrap();
+    let mut labels: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["label"].to_string())
+        .collect();
+    labels.sort();
+    let mut want: Vec<String> = (1..20).step_by(2).map(|i| format!("\"job-{i}\"")).collect();
+    want.sort();
+    assert_eq!(labels, want);
+    for i in 0..20 {
+        assert_eq!(env.path(&format!("c{i}.talosconfig")).exists(), i % 2 == 1);
+    }
+}
+
+/// `--ledger /dev/null` keeps no ledger: the device is written into, keeps its mode (it was
+/// made 0600, locking every other user out of /dev/null) and the command succeeds (it failed:
+/// a device cannot be flushed). The test makes its own null device.
+#[test]
+fn a_device_as_the_ledger_is_written_into_and_keeps_its_mode() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let env = Env::new();
+    setup(&env);
+    let made = std::process::Command::new("mknod")
+        .args([
+            "-m",
+            "666",
+            env.path("null").to_str().unwrap(),
+            "c",
+            "1",
+            "3",
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: cannot make a device node here (not root)");
+        return;
+    }
+    env.ok(&[
+        "config",
+        "new",
+        "a.talosconfig",
+        "--with-secrets",
+        "secrets.yaml",
+        "--ledger",
+        "null",
+    ]);
+    env.write("team.yaml", roster(3));
+    env.ok(&[ISSUE_TEAM, &["--ledger", "null"]].concat());
+    let meta = std::fs::symlink_metadata(env.path("null")).unwrap();
+    assert!(meta.file_type().is_char_device(), "still a device");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o666, "mode kept");
+    assert!(env.path("a.talosconfig").exists() && env.path("out/user-2.talosconfig").exists());
+}
