@@ -33,6 +33,14 @@ pub enum WriteError {
     /// The target exists and `--force` was not given (talosctl's message, `gen/gen.go:35-43`).
     #[error("file {0:?} already exists, use --force to overwrite")]
     Exists(String),
+    /// A write that would hand what is written to another user (see [`replaced_path`]).
+    #[error("refusing to write {path}: {reason}")]
+    Refused {
+        /// The name given.
+        path: String,
+        /// Why, and what to do.
+        reason: String,
+    },
     /// Any I/O failure, with the path it concerns.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -114,7 +122,7 @@ pub fn write(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<(
                 && source.kind() == io::ErrorKind::PermissionDenied
                 && path.is_file() =>
         {
-            rewrite(path, bytes).map_err(io_err(path))
+            rewrite(path, bytes, Some(mode)).map_err(io_err(path))
         }
         Err(e) => Err(e),
     }
@@ -215,7 +223,7 @@ fn rename_all(staged: Vec<Staged>) -> Result<(), WriteError> {
 /// [`WriteError::Exists`] early when refusing to clobber an existing file; I/O errors.
 pub fn stage(path: &Path, bytes: &[u8], mode: u32, clobber: Clobber) -> Result<Staged, WriteError> {
     refuse_existing(path, clobber)?;
-    let path = &replaced_path(path, clobber);
+    let path = &replaced_path(path, clobber)?;
     let mut temp = temp_file(path, mode)?;
     temp.write_all(bytes).map_err(io_err(path))?;
     temp.as_file().sync_all().map_err(io_err(path))?;
@@ -238,7 +246,7 @@ pub fn stage_unsynced(
     mode: u32,
     clobber: Clobber,
 ) -> Result<Staged, WriteError> {
-    let path = &replaced_path(path, clobber);
+    let path = &replaced_path(path, clobber)?;
     let mut temp = temp_file(path, mode)?;
     temp.write_all(bytes).map_err(io_err(path))?;
     Ok(Staged {
@@ -251,28 +259,111 @@ pub fn stage_unsynced(
 /// The file a write to `path` replaces: the end of the symlink chain when `path` is a symlink
 /// and replacing is allowed (talosctl writes through links, so a dotfile manager's link stays a
 /// link), else `path` itself. (Refusing to clobber, a link of that name is refused as any file.)
-pub fn replaced_path(path: &Path, clobber: Clobber) -> PathBuf {
+/// A device or pipe at the end of the name (`/dev/null`, `/dev/stdout` into a pipe) is `path`
+/// itself, written into.
+///
+/// What is written often holds a private key, so nothing is handed to another user (the
+/// kernel's `protected_symlinks` and `protected_fifos` rules, applied whatever the sysctls say):
+///
+/// # Errors
+/// [`WriteError::Refused`] for a link in a shared directory (sticky and writable by others, as
+/// `/tmp`) owned by neither this user nor the directory's owner; a named pipe owned by another
+/// user; a block device or socket.
+pub fn replaced_path(path: &Path, clobber: Clobber) -> Result<PathBuf, WriteError> {
     if clobber == Clobber::Refuse {
-        return path.to_path_buf();
+        return Ok(path.to_path_buf());
+    }
+    if let Ok(end) = fs::metadata(path) {
+        if !end.is_file() && !end.is_dir() {
+            check_special(path, &end)?;
+            return Ok(path.to_path_buf());
+        }
     }
     // Follow the chain link by link (as the kernel does, at most 40), so that a link whose
     // target does not exist yet (a dotfile manager's) gives that target, which is then created.
     let mut at = path.to_path_buf();
     for _ in 0..40 {
         match at.symlink_metadata() {
-            Ok(m) if m.file_type().is_symlink() => match fs::read_link(&at) {
-                Ok(target) => at = parent_of(&at).join(target),
-                Err(_) => break,
-            },
-            _ => return at,
+            Ok(m) if m.file_type().is_symlink() => {
+                if planted_in_shared_dir(&at, &m) {
+                    return Err(refused(
+                        path,
+                        &format!(
+                            "{} is a symbolic link another user (uid {}) made in a shared \
+                             directory, so it may lead anywhere: remove it or write elsewhere",
+                            at.display(),
+                            std::os::unix::fs::MetadataExt::uid(&m)
+                        ),
+                    ));
+                }
+                match fs::read_link(&at) {
+                    Ok(target) => at = parent_of(&at).join(target),
+                    Err(_) => break,
+                }
+            }
+            _ => return Ok(at),
         }
     }
-    path.to_path_buf()
+    Ok(path.to_path_buf())
 }
 
-/// A new temporary file beside `path` with exactly `mode`, owned as the file it will replace
-/// when there is one (as writing in place would leave it; best effort, since only root may give
-/// a file away).
+fn refused(path: &Path, reason: &str) -> WriteError {
+    WriteError::Refused {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// A device or pipe may be written into when it is a character device (`/dev/null`, a
+/// terminal) or a pipe this user owns (`/dev/stdout` into a pipe, a `mkfifo` of one's own); a
+/// named pipe of another user's would pass what is written to whoever reads it.
+fn check_special(path: &Path, end: &fs::Metadata) -> Result<(), WriteError> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let kind = end.file_type();
+    if kind.is_char_device() {
+        return Ok(());
+    }
+    if kind.is_fifo() {
+        if end.uid() == rustix::process::geteuid().as_raw() {
+            return Ok(());
+        }
+        return Err(refused(
+            path,
+            &format!(
+                "it is a named pipe of another user (uid {}), who would read what is written: \
+                 remove it or write elsewhere",
+                end.uid()
+            ),
+        ));
+    }
+    let what = if kind.is_block_device() {
+        "a block device"
+    } else {
+        "a socket"
+    };
+    Err(refused(
+        path,
+        &format!("it is {what}, not a file: give a file name"),
+    ))
+}
+
+/// Whether `entry` (at `path`) sits in a directory others may write to but only owners may
+/// delete from (sticky and group- or world-writable, as `/tmp`) and is owned by neither this
+/// user nor the directory's owner: someone else put it there.
+fn planted_in_shared_dir(path: &Path, entry: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(dir) = fs::metadata(parent_of(path)) else {
+        return false;
+    };
+    let shared = dir.mode() & 0o1000 != 0 && dir.mode() & 0o022 != 0;
+    let me = rustix::process::geteuid().as_raw();
+    shared && entry.uid() != me && entry.uid() != dir.uid()
+}
+
+/// A new temporary file beside `path` with exactly `mode`. It keeps the owner of the file it
+/// replaces (as writing in place would; best effort, since only root may give a file away), but
+/// only in a directory no one else may write to (a user's own, such as `~/.talos`): elsewhere
+/// anyone could have made the old file, and would get the new one's contents.
 fn temp_file(path: &Path, mode: u32) -> Result<tempfile::NamedTempFile, WriteError> {
     use std::os::unix::fs::MetadataExt;
     let temp = tempfile::Builder::new()
@@ -280,7 +371,8 @@ fn temp_file(path: &Path, mode: u32) -> Result<tempfile::NamedTempFile, WriteErr
         .permissions(fs::Permissions::from_mode(mode))
         .tempfile_in(parent_of(path))
         .map_err(io_err(path))?;
-    if let (Ok(old), Ok(new)) = (fs::metadata(path), temp.as_file().metadata()) {
+    let private_dir = fs::metadata(parent_of(path)).is_ok_and(|d| d.mode() & 0o022 == 0);
+    if let (true, Ok(old), Ok(new)) = (private_dir, fs::metadata(path), temp.as_file().metadata()) {
         if (old.uid(), old.gid()) != (new.uid(), new.gid()) {
             let _ = std::os::unix::fs::fchown(temp.as_file(), Some(old.uid()), Some(old.gid()));
         }
@@ -366,13 +458,18 @@ impl Staged {
 
 /// Copy the staged file `temp` over the existing `target` in place and flush it.
 fn write_in_place(temp: &Path, target: &Path) -> io::Result<()> {
-    rewrite(target, &Zeroizing::new(fs::read(temp)?))
+    let mode = fs::metadata(temp)?.permissions().mode() & 0o7777;
+    rewrite(target, &Zeroizing::new(fs::read(temp)?), Some(mode))
 }
 
 /// Replace the contents of the existing file `target` with `bytes`, in place, and flush them
-/// (a device or pipe only as far as it allows).
-fn rewrite(target: &Path, bytes: &[u8]) -> io::Result<()> {
+/// (a device or pipe only as far as it allows). A regular file gets `mode` first, when it is
+/// this user's to change, as a replacement would have.
+fn rewrite(target: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
     let mut file = OpenOptions::new().write(true).truncate(true).open(target)?;
+    if let Some(mode) = mode.filter(|_| file.metadata().is_ok_and(|m| m.is_file())) {
+        let _ = file.set_permissions(fs::Permissions::from_mode(mode));
+    }
     file.write_all(bytes)?;
     match file.sync_all() {
         Err(_) if is_special(target) => Ok(()),

@@ -1,4 +1,4 @@
-//! No private key reaches `Debug`, `Display` or an error message.
+//! No private key reaches `Debug`, `Display`, an error message or another user.
 
 mod common;
 
@@ -177,4 +177,150 @@ fn a_misspelled_secret_key_in_a_config_patch_is_not_echoed() {
         "{stderr}"
     );
     assert_clean(&stderr, &[&key]);
+}
+
+/// Whether this process may give files away (root); the tests of files planted by another user
+/// need it, and say so when skipped.
+fn as_root(env: &common::Env) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let root = std::fs::metadata(env.write("probe", "")).unwrap().uid() == 0;
+    if !root {
+        eprintln!("skipped: only root can make a file owned by another user");
+    }
+    root
+}
+
+/// A directory like /tmp: sticky, anyone may create files in it.
+fn shared_dir(env: &common::Env) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = env.path("shared");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    dir
+}
+
+const NOBODY: u32 = 65534;
+
+/// Review r14: a file another user planted in a shared directory, replaced with `--force`, was
+/// given to that user (the owner was kept), who could then read the secrets. In a directory of
+/// one's own the owner is still kept (root editing a user's file leaves it theirs).
+#[test]
+fn force_never_hands_a_secret_to_the_owner_of_a_planted_file() {
+    use std::os::unix::fs::MetadataExt;
+    let env = common::Env::new();
+    if !as_root(&env) {
+        return;
+    }
+    shared_dir(&env);
+    for name in ["shared/secrets.yaml", "own/secrets.yaml"] {
+        let planted = env.write(name, "planted");
+        std::os::unix::fs::chown(&planted, Some(NOBODY), Some(NOBODY)).unwrap();
+        env.ok(&["gen", "secrets", "-o", name, "--force"]);
+        let meta = std::fs::metadata(&planted).unwrap();
+        assert_eq!(meta.mode() & 0o777, 0o600, "{name}");
+        let owner = if name.starts_with("shared") {
+            0
+        } else {
+            NOBODY
+        };
+        assert_eq!(meta.uid(), owner, "{name}");
+    }
+}
+
+/// Review r14: `--force` onto another user's named pipe wrote the secrets into it, to whoever
+/// read the other end. One's own pipe, and standard output piped, are still written into.
+#[test]
+fn force_writes_into_ones_own_pipe_but_not_another_users() {
+    let env = common::Env::new();
+    if !as_root(&env) {
+        return;
+    }
+    shared_dir(&env);
+    let fifo = |rel: &str| {
+        let ok = std::process::Command::new("mkfifo")
+            .arg(env.path(rel))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mkfifo {rel}");
+        env.path(rel)
+    };
+    let theirs = fifo("shared/theirs");
+    std::os::unix::fs::chown(&theirs, Some(NOBODY), Some(NOBODY)).unwrap();
+    // The other user, reading their pipe.
+    let reader = std::thread::spawn({
+        let theirs = theirs.clone();
+        move || std::fs::read_to_string(theirs).unwrap()
+    });
+    let out = env.run(&["gen", "secrets", "-o", "shared/theirs", "--force"]);
+    // Let the reader see an end (a writer that opens and closes), unless it already has one.
+    while !reader.is_finished() {
+        use std::os::unix::fs::OpenOptionsExt;
+        let nonblocking = rustix::fs::OFlags::NONBLOCK.bits() as i32;
+        let opened = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(nonblocking)
+            .open(&theirs);
+        if opened.is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(reader.join().unwrap(), "", "nothing reached the other user");
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("refusing to write shared/theirs: it is a named pipe of another user"),
+        "{err}"
+    );
+
+    let mine = fifo("mine");
+    let reader = std::thread::spawn(move || std::fs::read_to_string(mine).unwrap());
+    env.ok(&["gen", "secrets", "-o", "mine", "--force"]);
+    assert!(reader.join().unwrap().contains("secrets:"));
+
+    // `-o /dev/stdout` into a pipe (it failed: the link chain ends in `pipe:[…]`, no file).
+    let out = env.ok(&["gen", "secrets", "-o", "/dev/stdout", "--force"]);
+    assert!(common::stdout(&out).contains("secrets:"));
+}
+
+/// Review r14: `--force` followed a symbolic link that another user made in a shared directory,
+/// so it could be made to overwrite any file (the kernel's protected_symlinks rule, which
+/// talmint's own walk of the link chain got around).
+#[test]
+fn force_refuses_a_link_another_user_planted_in_a_shared_directory() {
+    let env = common::Env::new();
+    if !as_root(&env) {
+        return;
+    }
+    shared_dir(&env);
+    let victim = env.write("victim", "precious");
+    let link = env.path("shared/secrets.yaml");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    std::os::unix::fs::lchown(&link, Some(NOBODY), Some(NOBODY)).unwrap();
+    let out = env.run(&["gen", "secrets", "-o", "shared/secrets.yaml", "--force"]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("is a symbolic link another user (uid 65534) made in a shared directory"),
+        "{err}"
+    );
+    assert_eq!(env.read("victim"), b"precious");
+}
+
+/// Review r14: a talosconfig edit kept a world-readable mode while writing a private key into
+/// the file. Its owner and group keep their access; others lose theirs.
+#[test]
+fn a_talosconfig_edit_takes_others_access_away() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = common::Env::new();
+    env.ok(&["gen", "secrets"]);
+    env.ok(&["config", "new", "tc", "--with-secrets", "secrets.yaml"]);
+    std::fs::set_permissions(env.path("tc"), std::fs::Permissions::from_mode(0o664)).unwrap();
+    env.ok(&["config", "endpoint", "10.5.0.2", "--talosconfig", "tc"]);
+    let mode = std::fs::metadata(env.path("tc"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o660);
 }

@@ -123,12 +123,13 @@ pub fn load_existing(path: &Path) -> Result<Config, StoreError> {
 }
 
 /// Write `config` to `path` (an explicit, writable path) under the lock: atomically, keeping an
-/// existing file's mode, else 0600 with the parent directory created 0700.
+/// existing file's mode for its owner and group (others lose access), else 0600 with the parent
+/// directory created 0700.
 ///
 /// # Errors
 /// [`StoreError::Write`].
 pub fn save(path: &Path, config: &Config) -> Result<(), StoreError> {
-    let real = fsx::replaced_path(path, Clobber::Replace);
+    let real = fsx::replaced_path(path, Clobber::Replace).map_err(StoreError::Write)?;
     create_parent(&real)?;
     let _lock = fsx::lock(&real).map_err(StoreError::Write)?;
     write_locked(&real, config)
@@ -174,7 +175,7 @@ where
             Change::Discard => Ok(value),
         };
     }
-    let real = fsx::replaced_path(&target.path, Clobber::Replace);
+    let real = fsx::replaced_path(&target.path, Clobber::Replace).map_err(StoreError::Write)?;
     let created = create_parent(&real)?;
     let result = (|| {
         let _lock = fsx::lock(&real).map_err(StoreError::Write)?;
@@ -248,7 +249,9 @@ fn create_parent(path: &Path) -> Result<Vec<PathBuf>, StoreError> {
 }
 
 fn write_locked(real: &Path, config: &Config) -> Result<(), StoreError> {
-    let mode = fsx::existing_mode(real).unwrap_or(FILE_MODE);
+    // An existing file keeps its owner's and group's access (a talosconfig shared with a group
+    // of admins), never others': it holds a private key.
+    let mode = fsx::existing_mode(real).map_or(FILE_MODE, |m| m & 0o770);
     let bytes = checked_yaml(real, config)?;
     fsx::write(real, bytes.as_bytes(), mode, Clobber::Replace).map_err(StoreError::Write)
 }
