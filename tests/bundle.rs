@@ -478,3 +478,54 @@ fn b2_a_damaged_etcd_key_does_not_stop_issuing_os_credentials() {
         common::stderr(&out)
     );
 }
+
+/// Review r14: a key of the wrong YAML kind (a list, a number) in the control-plane config was
+/// dropped silently, giving a bundle without the OS CA key. talosctl fails to decode it; so
+/// does talmint, naming the field, never its value, and writing nothing.
+#[test]
+fn from_controlplane_config_refuses_a_key_that_is_not_text() {
+    let env = Env::new();
+    env.ok(&["gen", "secrets", "-o", "orig.yaml"]);
+    env.ok(&[
+        "gen",
+        "config",
+        "c",
+        "https://10.0.0.1:6443",
+        "--with-secrets",
+        "orig.yaml",
+        "-o",
+        "out",
+    ]);
+    let text = String::from_utf8(env.read("out/controlplane.yaml")).unwrap();
+    for (field, value) in [("machine.ca.key", "[a, b]"), ("machine.ca.key", "42")] {
+        let mut in_ca = false;
+        let damaged: String = text
+            .lines()
+            .map(|l| {
+                in_ca = (in_ca || l == "    ca:") && !l.starts_with("    certSANs");
+                match l.strip_prefix("        key: ") {
+                    Some(_) if in_ca => format!("        key: {value}\n"),
+                    _ => format!("{l}\n"),
+                }
+            })
+            .collect();
+        assert_ne!(damaged, text);
+        env.write("bad.yaml", damaged);
+        let out = env.run(&[
+            "gen",
+            "secrets",
+            "--from-controlplane-config",
+            "bad.yaml",
+            "-o",
+            "back.yaml",
+        ]);
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        let kind = if value == "42" { "a number" } else { "a list" };
+        assert_eq!(
+            err.trim_end(),
+            format!("error: bad.yaml: {field}: expected a string, found {kind}")
+        );
+        assert!(!env.path("back.yaml").exists());
+    }
+}

@@ -94,6 +94,20 @@ impl From<ImportError> for BundleError {
     }
 }
 
+/// What a YAML value is, for messages (never the value: it may be a key).
+fn kind_of(v: &serde_yaml::Value) -> &'static str {
+    use serde_yaml::Value;
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
 /// Rebuild a bundle from a control-plane machine config (`gen secrets --from-controlplane-config`,
 /// `bundle.go:177-255`). Works on both layouts: v1alpha1 only (≤ v1.13) and the multi-document one
 /// (≥ v1.14). Like talosctl, nothing is generated and nothing is validated: what is missing stays
@@ -118,12 +132,35 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
             docs.push(v);
         }
     }
-    let get = |v: &Value, path: &[&str]| -> Option<String> {
+    // A field's text; missing or null is `None` (left empty, as talosctl does), any other kind
+    // of value an error (talosctl fails to decode it; dropping it would lose a key silently).
+    let get = |v: &Value, path: &[&str]| -> Result<Option<String>, ImportError> {
         let mut cur = v;
-        for p in path {
-            cur = cur.get(*p)?;
+        for (i, p) in path.iter().enumerate() {
+            cur = match cur {
+                Value::Mapping(m) => match m.get(*p) {
+                    Some(next) => next,
+                    None => return Ok(None),
+                },
+                Value::Null => return Ok(None),
+                other => {
+                    let at = path.get(..i).unwrap_or_default().join(".");
+                    return Err(fail(format!(
+                        "{at}: expected a mapping, found {}",
+                        kind_of(other)
+                    )));
+                }
+            };
         }
-        cur.as_str().map(str::to_string)
+        match cur {
+            Value::Null => Ok(None),
+            Value::String(s) => Ok(Some(s.clone())),
+            other => Err(fail(format!(
+                "{}: expected a string, found {}",
+                path.join("."),
+                kind_of(other)
+            ))),
+        }
     };
     let b64 = |field: &str, value: Option<String>| -> Result<Vec<u8>, ImportError> {
         match value {
@@ -166,14 +203,14 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
 
     let os = pair(
         "machine.ca",
-        get(v1, &["machine", "ca", "crt"]),
-        get(v1, &["machine", "ca", "key"]),
+        get(v1, &["machine", "ca", "crt"])?,
+        get(v1, &["machine", "ca", "key"])?,
         true,
     )?;
     let etcd = pair(
         "cluster.etcd.ca",
-        get(v1, &["cluster", "etcd", "ca", "crt"]),
-        get(v1, &["cluster", "etcd", "ca", "key"]),
+        get(v1, &["cluster", "etcd", "ca", "crt"])?,
+        get(v1, &["cluster", "etcd", "ca", "key"])?,
         true,
     )?;
     // A Kubernetes CA lives in its multi-document `issuingCA` (raw PEM, ≥ v1.14) or in the
@@ -181,28 +218,28 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
     let issuing_ca = |kind: &str, field: &str| match doc(kind) {
         Some(d) => pair(
             "issuingCA",
-            get(d, &["issuingCA", "cert"]),
-            get(d, &["issuingCA", "key"]),
+            get(d, &["issuingCA", "cert"])?,
+            get(d, &["issuingCA", "key"])?,
             false,
         ),
         None => pair(
             &format!("cluster.{field}"),
-            get(v1, &["cluster", field, "crt"]),
-            get(v1, &["cluster", field, "key"]),
+            get(v1, &["cluster", field, "crt"])?,
+            get(v1, &["cluster", field, "key"])?,
             true,
         ),
     };
     let k8s = issuing_ca("KubeAPIServerCAConfig", "ca")?;
     let aggregator = issuing_ca("KubeAggregatorCAConfig", "aggregatorCA")?;
     let sa = match doc("KubeServiceAccountConfig") {
-        Some(d) => get(d, &["issuer", "privateKey"]).map(String::into_bytes),
-        None => match get(v1, &["cluster", "serviceAccount", "key"]) {
+        Some(d) => get(d, &["issuer", "privateKey"])?.map(String::into_bytes),
+        None => match get(v1, &["cluster", "serviceAccount", "key"])? {
             Some(k) => Some(b64("cluster.serviceAccount.key", Some(k))?),
             None => None,
         },
     };
-    let mut secretbox = get(v1, &["cluster", "secretboxEncryptionSecret"]).unwrap_or_default();
-    let aescbc = get(v1, &["cluster", "aescbcEncryptionSecret"]).unwrap_or_default();
+    let mut secretbox = get(v1, &["cluster", "secretboxEncryptionSecret"])?.unwrap_or_default();
+    let aescbc = get(v1, &["cluster", "aescbcEncryptionSecret"])?.unwrap_or_default();
     if let Some(enc) = doc("KubeEtcdEncryptionConfig") {
         // Talos compat: the first key of the first provider of the first resource block that
         // lists `secrets`, when that provider is secretbox (`bundle.go:177-255`).
@@ -232,8 +269,11 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
         }
     }
     let (id, secret) = match doc("DiscoveryIdentityConfig") {
-        Some(d) => (get(d, &["clusterID"]), get(d, &["clusterSecret"])),
-        None => (get(v1, &["cluster", "id"]), get(v1, &["cluster", "secret"])),
+        Some(d) => (get(d, &["clusterID"])?, get(d, &["clusterSecret"])?),
+        None => (
+            get(v1, &["cluster", "id"])?,
+            get(v1, &["cluster", "secret"])?,
+        ),
     };
     Ok(SecretsBundle {
         cluster: Some(super::Cluster {
@@ -241,12 +281,12 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
             secret: Zeroizing::new(secret.unwrap_or_default()),
         }),
         secrets: Some(Secrets {
-            bootstrap_token: Zeroizing::new(get(v1, &["cluster", "token"]).unwrap_or_default()),
+            bootstrap_token: Zeroizing::new(get(v1, &["cluster", "token"])?.unwrap_or_default()),
             aescbc_encryption_secret: Zeroizing::new(aescbc),
             secretbox_encryption_secret: Zeroizing::new(secretbox),
         }),
         trustd_info: Some(super::TrustdInfo {
-            token: Zeroizing::new(get(v1, &["machine", "token"]).unwrap_or_default()),
+            token: Zeroizing::new(get(v1, &["machine", "token"])?.unwrap_or_default()),
         }),
         certs: Some(Certs {
             etcd,
