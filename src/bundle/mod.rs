@@ -149,7 +149,7 @@ struct RawBundle {
 #[serde(default, expecting = "a mapping with id and secret")]
 struct RawCluster {
     id: Option<String>,
-    secret: Option<String>,
+    secret: Option<Zeroizing<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -158,15 +158,15 @@ struct RawCluster {
     expecting = "a mapping of the cluster's tokens and encryption secrets"
 )]
 struct RawSecrets {
-    bootstraptoken: Option<String>,
-    aescbcencryptionsecret: Option<String>,
-    secretboxencryptionsecret: Option<String>,
+    bootstraptoken: Option<Zeroizing<String>>,
+    aescbcencryptionsecret: Option<Zeroizing<String>>,
+    secretboxencryptionsecret: Option<Zeroizing<String>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default, expecting = "a mapping with token")]
 struct RawTrustd {
-    token: Option<String>,
+    token: Option<Zeroizing<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -186,18 +186,18 @@ struct RawCerts {
 #[serde(default, expecting = "a mapping with crt and key")]
 struct RawCertKey {
     crt: Option<String>,
-    key: Option<String>,
+    key: Option<Zeroizing<String>>,
 }
 
 /// Talos keeps the literal `******` (a redacted value) instead of decoding it (`C:x509/x509.go:20`).
 const REDACTED: &str = "******";
 
-fn decode_b64(field: &str, value: Option<String>) -> Result<Zeroizing<Vec<u8>>, BundleError> {
-    let value = Zeroizing::new(value.unwrap_or_default());
-    if value.as_str() == REDACTED {
+fn decode_b64(field: &str, value: Option<&str>) -> Result<Zeroizing<Vec<u8>>, BundleError> {
+    let value = value.unwrap_or_default();
+    if value == REDACTED {
         return Ok(Zeroizing::new(value.as_bytes().to_vec()));
     }
-    crate::gobase64::decode(&value).map_err(|e| BundleError::Base64 {
+    crate::gobase64::decode(value).map_err(|e| BundleError::Base64 {
         field: field.to_string(),
         reason: e.to_string(),
     })
@@ -235,8 +235,11 @@ impl SecretsBundle {
             |name: &str, v: Option<RawCertKey>| -> Result<Option<CertAndKey>, BundleError> {
                 v.map(|ck| {
                     Ok(CertAndKey {
-                        crt: decode_b64(&format!("certs.{name}.crt"), ck.crt)?.to_vec(),
-                        key: decode_b64(&format!("certs.{name}.key"), ck.key)?,
+                        crt: decode_b64(&format!("certs.{name}.crt"), ck.crt.as_deref())?.to_vec(),
+                        key: decode_b64(
+                            &format!("certs.{name}.key"),
+                            ck.key.as_deref().map(String::as_str),
+                        )?,
                     })
                 })
                 .transpose()
@@ -252,7 +255,10 @@ impl SecretsBundle {
                         .k8sserviceaccount
                         .map(|k| -> Result<KeyOnly, BundleError> {
                             Ok(KeyOnly {
-                                key: decode_b64("certs.k8sserviceaccount.key", k.key)?,
+                                key: decode_b64(
+                                    "certs.k8sserviceaccount.key",
+                                    k.key.as_deref().map(String::as_str),
+                                )?,
                             })
                         })
                         .transpose()?,
@@ -260,7 +266,7 @@ impl SecretsBundle {
                 })
             })
             .transpose()?;
-        let z = |s: Option<String>| Zeroizing::new(s.unwrap_or_default());
+        let z = |s: Option<Zeroizing<String>>| s.unwrap_or_else(|| Zeroizing::new(String::new()));
         Ok(SecretsBundle {
             cluster: raw.cluster.map(|c| Cluster {
                 id: c.id.unwrap_or_default(),

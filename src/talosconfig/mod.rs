@@ -132,7 +132,7 @@ struct RawContext {
     nodes: Option<Vec<String>>,
     ca: Option<String>,
     crt: Option<String>,
-    key: Option<String>,
+    key: Option<Zeroizing<String>>,
     auth: Option<RawAuth>,
     cluster: Option<String>,
     #[serde(rename = "proxy-url")]
@@ -379,7 +379,7 @@ impl Context {
             nodes: rc.nodes.unwrap_or_default(),
             ca: rc.ca.unwrap_or_default(),
             crt: rc.crt.unwrap_or_default(),
-            key: Zeroizing::new(rc.key.unwrap_or_default()),
+            key: rc.key.unwrap_or_else(|| Zeroizing::new(String::new())),
             auth: rc.auth.and_then(|a| {
                 let basic = a.basic.map(|b| {
                     (
