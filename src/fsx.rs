@@ -161,12 +161,13 @@ pub fn write_all(
 /// # Errors
 /// [`WriteError::Exists`].
 pub fn refuse_existing(path: &Path, clobber: Clobber) -> Result<(), WriteError> {
-    if clobber == Clobber::Refuse && path.symlink_metadata().is_ok() {
-        return Err(WriteError::Exists(path.display().to_string()));
-    }
-    // Not even --force replaces a directory: found now, before anything is recorded or renamed.
+    // Not even --force replaces a directory (so that is what is said, not "use --force"): found
+    // now, before anything is recorded or renamed.
     if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(io_err(path)(rustix::io::Errno::ISDIR.into()));
+    }
+    if clobber == Clobber::Refuse && path.symlink_metadata().is_ok() {
+        return Err(WriteError::Exists(path.display().to_string()));
     }
     Ok(())
 }
@@ -907,7 +908,7 @@ impl Appending {
             // JSON line would damage it.
             return Err(io_err(&self.path)(io::Error::new(
                 io::ErrorKind::InvalidData,
-                "it is not an issuance ledger (a ledger holds one JSON object per line)",
+                crate::ledger::NOT_A_LEDGER,
             )));
         }
         self.torn = byte_at(self.start - 1)? != b'\n';

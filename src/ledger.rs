@@ -242,6 +242,10 @@ pub fn read(path: &Path) -> Result<Vec<Entry>, LedgerError> {
     }
 }
 
+/// Why a file that does not start with `{` is refused as a ledger, for reading or appending.
+pub(crate) const NOT_A_LEDGER: &str =
+    "it is not an issuance ledger (a ledger holds one JSON object per line)";
+
 /// Read every entry that can be read, and say which lines could not be (a line cut short by a
 /// crash or a full disk mid-append, a hand edit). Blank lines are skipped.
 ///
@@ -252,6 +256,14 @@ pub fn read_listing(path: &Path) -> Result<Listing, LedgerError> {
         path: path.display().to_string(),
         reason: e.to_string(),
     })?;
+    // Another kind of file given as the ledger (the secrets bundle, say) is one problem, not a
+    // warning per line.
+    if bytes.first().is_some_and(|&b| b != b'{') {
+        return Err(LedgerError::Read {
+            path: path.display().to_string(),
+            reason: NOT_A_LEDGER.into(),
+        });
+    }
     let mut listing = Listing::default();
     for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {

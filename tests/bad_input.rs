@@ -804,6 +804,24 @@ const CASES: &[Case] = &[
         expect: &["cannot write missing/s.yaml: No such file or directory (os error 2)"],
         code: 1,
     },
+    Case {
+        // Review r14: it said "already exists, use --force", which then failed too.
+        name: "gen secrets onto a directory says so, not to use --force",
+        setup: |env| {
+            env.write("s.yaml/keep", "");
+        },
+        args: &["gen", "secrets", "-o", "s.yaml"],
+        expect: &["cannot write s.yaml: Is a directory"],
+        code: 1,
+    },
+    Case {
+        // Review r14: it warned once per line and listed nothing, exit 0.
+        name: "ledger list of a file that is not a ledger",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["ledger", "list", "--ledger", "s.yaml"],
+        expect: &["ledger s.yaml: it is not an issuance ledger"],
+        code: 1,
+    },
 ];
 
 fn secrets_and_a_directory_for_a_ledger(env: &Env) {
