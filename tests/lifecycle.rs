@@ -772,6 +772,49 @@ fn renew_all_skips_contexts_from_another_ca_and_keeps_the_old_lifetime() {
     assert_eq!(env.tree_digest(), digest);
 }
 
+#[test]
+fn renew_all_with_context_is_a_usage_error_and_renews_nothing() {
+    let env = Env::new();
+    setup(&env);
+    for name in ["reader", "admin"] {
+        let role = format!("os:{name}");
+        env.ok(&[
+            "config",
+            "new",
+            name,
+            "--with-secrets",
+            "secrets.yaml",
+            "--roles",
+            &role,
+            "--context",
+            name,
+        ]);
+        env.ok(&["config", "merge", name, "--talosconfig", "tc"]);
+    }
+    let digest = env.tree_digest();
+    for flags in [
+        ["--all", "--context", "reader"],
+        ["--context", "reader", "--all"],
+    ] {
+        let out = env.run(
+            &[
+                &["config", "renew"][..],
+                &flags,
+                &["--with-secrets", "secrets.yaml", "--talosconfig", "tc"],
+            ]
+            .concat(),
+        );
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot be used with"), "{err}");
+        assert_eq!(
+            env.tree_digest(),
+            digest,
+            "nothing renewed, nothing recorded"
+        );
+    }
+}
+
 /// The `label` of every ledger line, in order.
 fn ledger_labels(env: &Env) -> Vec<String> {
     String::from_utf8(env.read("talmint-ledger.jsonl"))
