@@ -296,6 +296,58 @@ fn c6_merging_a_missing_file_is_an_error_and_creates_nothing() {
 }
 
 #[test]
+fn c6_merging_a_secrets_bundle_or_machine_config_is_an_error_naming_it() {
+    let env = Env::new();
+    env.write("target", config_text("bar", &[("bar", &["a"], &[])]));
+    env.ok(&["gen", "secrets"]);
+    for (dir, version) in [("v14", "v1.4"), ("cur", "v1.15")] {
+        env.ok(&[
+            "gen",
+            "config",
+            "demo",
+            "https://10.5.0.2:6443",
+            "--with-secrets",
+            "secrets.yaml",
+            "--talos-version",
+            version,
+            "-o",
+            dir,
+        ]);
+    }
+    fail_one_line(
+        &env,
+        &["config", "merge", "secrets.yaml", "--talosconfig", "target"],
+        "secrets.yaml is a secrets bundle, not a talosconfig: nothing to merge; make a \
+         talosconfig from it with talmint config new --with-secrets secrets.yaml, then merge that",
+    );
+    // One document (v1.4) reads as a talosconfig without contexts; several do not read at all.
+    for file in [
+        "v14/controlplane.yaml",
+        "v14/worker.yaml",
+        "cur/controlplane.yaml",
+    ] {
+        fail_one_line(
+            &env,
+            &["config", "merge", file, "--talosconfig", "target"],
+            &format!(
+                "{file} is a machine config, not a talosconfig: nothing to merge; merge the \
+                 talosconfig that gen config wrote beside it"
+            ),
+        );
+    }
+    env.write("other.yaml", "foo: bar\n");
+    fail_one_line(
+        &env,
+        &["config", "merge", "other.yaml", "--talosconfig", "target"],
+        "other.yaml is not a talosconfig (no contexts): nothing to merge; give a talosconfig file",
+    );
+    // A talosconfig without contexts merges as a no-op, as with talosctl.
+    env.write("empty", EMPTY);
+    env.ok(&["config", "merge", "empty", "--talosconfig", "target"]);
+    assert_eq!(names(&parse(&env.read("target"))), ["bar"]);
+}
+
+#[test]
 fn c6_on_conflict_overwrite_skip_and_fail() {
     let env = Env::new();
     let target = config_text("x", &[("x", &["x"], &[]), ("foo", &["old"], &[])]);

@@ -100,7 +100,8 @@ pub enum Command {
     /// the result is always the same. talosctl takes them in Go's random map order: when the
     /// merged file itself holds colliding names (a and a-1, both already present), talosctl's
     /// renames vary from run to run. A file that does not exist is an error (talosctl silently
-    /// creates it and merges nothing).
+    /// creates it and merges nothing), and so is a secrets bundle or machine config (talosctl
+    /// merges nothing).
     Merge(merge::Args),
     /// Show information about the current context
     Info(info::Args),
