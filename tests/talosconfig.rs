@@ -610,13 +610,43 @@ fn c7_missing_default_config_is_created_0600_in_a_0700_directory() {
 }
 
 #[test]
+fn c7_read_only_commands_do_not_create_a_missing_talosconfig_flag_file() {
+    let env = Env::new();
+    for file in ["typo.tc", "no/such/dir/typo.tc"] {
+        for cmd in [&["info"][..], &["contexts"], &["proxy-url"]] {
+            fail_one_line(
+                &env,
+                &[&["config"][..], cmd, &["--talosconfig", file]].concat(),
+                &format!(
+                    "talosconfig {file} does not exist: check the --talosconfig path (config new, \
+                     add and merge create one)"
+                ),
+            );
+        }
+    }
+    assert!(!env.path("no").exists());
+    // The default path is still created as talosctl creates it, and so is a file an edit names.
+    env.ok(&["config", "contexts"]);
+    assert!(env.path("home/.talos/config").exists());
+    env.ok(&["config", "add", "w", "--talosconfig", "typo.tc"]);
+    assert_eq!(names(&parse(&env.read("typo.tc"))), ["w"]);
+}
+
+#[test]
 fn c7_created_empty_config_is_exactly_talosctls() {
     let env = Env::new();
-    env.ok(&["config", "contexts"]);
-    assert_bytes_eq!(EMPTY.as_bytes(), env.read("home/.talos/config"));
-    env.ok(&["config", "contexts", "--talosconfig", "sub/dir/explicit"]);
+    // `$TALOSCONFIG` is a default path: created (a missing `--talosconfig` is an error).
+    let out = env
+        .talmint()
+        .env("TALOSCONFIG", "sub/dir/explicit")
+        .args(["config", "contexts"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
     assert_bytes_eq!(EMPTY.as_bytes(), env.read("sub/dir/explicit"));
     assert_eq!(mode(&env.path("sub/dir")), 0o700);
+    env.ok(&["config", "contexts"]);
+    assert_bytes_eq!(EMPTY.as_bytes(), env.read("home/.talos/config"));
 }
 
 /// An environment where every source exists, each holding one context named after it.

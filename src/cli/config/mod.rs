@@ -117,6 +117,26 @@ impl Global {
         resolve_path(self.talosconfig.as_deref(), ctx)
     }
 
+    /// The talosconfig a read-only command (`info`, `contexts`, `proxy-url` without a URL)
+    /// reads: as [`Global::target`], but a `--talosconfig` file that does not exist is an error,
+    /// where talosctl creates it empty (so a mistyped path would leave a file behind). A missing
+    /// default path is still created empty, as talosctl does (`config.go:253-264`).
+    pub fn read_target(&self, ctx: &Ctx) -> anyhow::Result<ConfigPath> {
+        let target = self.target(ctx)?;
+        let explicit = self
+            .talosconfig
+            .as_deref()
+            .is_some_and(|p| !p.as_os_str().is_empty());
+        if explicit && !target.path.exists() {
+            anyhow::bail!(
+                "talosconfig {} does not exist: check the --talosconfig path (config new, add \
+                 and merge create one)",
+                target.path.display()
+            );
+        }
+        Ok(target)
+    }
+
     /// `--context` when given and non-empty.
     pub fn context(&self) -> Option<&str> {
         self.context.as_deref().filter(|c| !c.is_empty())
