@@ -883,6 +883,48 @@ fn add_stores_the_files_base64_and_keeps_the_current_context() {
 }
 
 #[test]
+fn add_warns_about_wrong_or_mismatched_files_but_stores_them_as_talosctl() {
+    let env = Env::new();
+    env.ok(&["gen", "ca", "--organization", "admin"]);
+    env.ok(&["gen", "ca", "--organization", "other"]);
+    let add = |name: &str, ca: &str, crt: &str, key: &str| {
+        let out = env.ok(&[
+            "config",
+            "add",
+            name,
+            "--ca",
+            ca,
+            "--crt",
+            crt,
+            "--key",
+            key,
+            "--talosconfig",
+            "tc",
+        ]);
+        assert!(parse(&env.read("tc")).get(name).is_some(), "{name} stored");
+        stderr(&out)
+    };
+    let swapped = add("w", "admin.key", "admin.key", "admin.crt");
+    let lines: Vec<&str> = swapped.lines().collect();
+    assert_eq!(lines.len(), 3, "{swapped}");
+    for (line, start) in lines.iter().zip([
+        "warning: --ca admin.key is not a certificate (",
+        "warning: --crt admin.key is not a certificate (",
+        "warning: --key admin.crt is not a private key (",
+    ]) {
+        assert!(line.starts_with(start), "{line}");
+        assert!(line.ends_with("context \"w\" stored as given, but it will not work; add it again with the right files"), "{line}");
+        assert!(!line.contains("PRIVATE KEY-----"), "{line}");
+    }
+    assert_eq!(
+        add("m", "admin.crt", "admin.crt", "other.key"),
+        "warning: --key other.key does not match the certificate in --crt admin.crt: context \"m\" \
+         stored as given, but it will not work; add it again with the right files\n"
+    );
+    assert_eq!(add("ok", "admin.crt", "admin.crt", "admin.key"), "");
+}
+
+#[test]
 fn an_edit_through_a_symlink_replaces_the_target_not_the_link() {
     let env = Env::new();
     env.write("real/tc", config_text("a", &[("a", &[], &[])]));
