@@ -398,6 +398,25 @@ fn roster_with_one_bad_entry_writes_nothing_and_lists_every_problem() {
 }
 
 #[test]
+fn roster_without_entries_is_refused_before_anything_is_written() {
+    let env = Env::new();
+    setup(&env);
+    for text in ["entries: []\n", "entries:\n"] {
+        env.write("team.yaml", text);
+        let before = env.tree_digest();
+        let out = env.run(ISSUE_TEAM);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            common::stderr(&out),
+            "error: roster team.yaml: no entries: add at least one under `entries:`, each with a \
+             name and roles (see `talmint issue --help`)\n"
+        );
+        assert_eq!(env.tree_digest(), before, "no directory, no ledger");
+        assert!(!env.path("out").exists());
+    }
+}
+
+#[test]
 fn roster_failing_while_issuing_leaves_no_directory_and_keeps_an_existing_one_untouched() {
     let env = Env::new();
     setup(&env);
