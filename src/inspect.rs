@@ -339,8 +339,9 @@ pub fn inspect_bytes(
     Ok(report(kind, None, entries))
 }
 
-/// Recognise a YAML file by its top-level keys.
-fn yaml_kind(text: &str) -> Option<Kind> {
+/// Recognise a YAML file by its top-level keys: a talosconfig, a secrets bundle or a machine
+/// config; `None` for anything else (not YAML, another document, a PEM file).
+pub fn yaml_kind(text: &str) -> Option<Kind> {
     let mut docs = Vec::new();
     for doc in serde_yaml::Deserializer::from_str(text) {
         match serde_yaml::Value::deserialize(doc) {

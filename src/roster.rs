@@ -53,6 +53,12 @@ pub enum RosterError {
         /// The YAML reader's message, with where.
         reason: String,
     },
+    /// `entries` is an empty list: nothing to issue.
+    #[error("roster {source_name}: no entries: add at least one under `entries:`, each with a name and roles (see `talmint issue --help`)")]
+    NoEntries {
+        /// The roster file.
+        source_name: String,
+    },
     /// Every invalid entry, listed.
     #[error("roster {source_name}: {} invalid entr{}: {}", .problems.len(), if .problems.len() == 1 { "y" } else { "ies" }, .problems.join("; "))]
     Entries {
@@ -156,8 +162,8 @@ pub type TtlCheck<'a> = &'a dyn Fn(Ttl) -> Result<(), String>;
 /// Parse and validate a roster; every problem is collected, including those `ttl_check` finds.
 ///
 /// # Errors
-/// [`RosterError::Document`] when the text is not a roster; [`RosterError::Entries`] listing each
-/// invalid entry (by index and name) and why.
+/// [`RosterError::Document`] when the text is not a roster; [`RosterError::NoEntries`] when it
+/// lists none; [`RosterError::Entries`] listing each invalid entry (by index and name) and why.
 pub fn parse(
     text: &str,
     source: &str,
@@ -173,6 +179,11 @@ pub fn parse(
         source_name: source.to_string(),
         reason: e.to_string(),
     })?;
+    if raw.entries.is_empty() {
+        return Err(RosterError::NoEntries {
+            source_name: source.to_string(),
+        });
+    }
     let mut problems = Vec::new();
     let mut entries = Vec::with_capacity(raw.entries.len());
     let mut seen = HashSet::new();

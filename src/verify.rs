@@ -215,6 +215,25 @@ pub enum KeyPairError {
     BadKey(String),
 }
 
+/// What is wrong with the files a context was made from (`config add --ca --crt --key`, which
+/// talosctl stores as they are): each makes the context unusable.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContextFileProblem {
+    /// `ca` holds no certificate that parses.
+    #[error("ca is not a certificate ({0})")]
+    CaNotCertificate(String),
+    /// `crt` holds no certificate that parses, as talosctl reads it.
+    #[error("crt is not a certificate ({0})")]
+    CrtNotCertificate(String),
+    /// `key` holds no private key that parses, as talosctl reads it.
+    #[error("key is not a private key ({0})")]
+    KeyNotPrivateKey(String),
+    /// `key` is not the private half of `crt`'s certificate.
+    #[error("key does not match the certificate in crt")]
+    KeyMismatch,
+}
+
 impl CheckId {
     /// The check's name in reports (`ext-key-usage`).
     pub fn name(self) -> &'static str {
@@ -796,6 +815,45 @@ pub fn trusted_from_bundle(bundle: &SecretsBundle) -> Result<Vec<Certificate>, V
         .and_then(|c| c.os.as_ref())
         .ok_or_else(|| VerifyError::BadCa("certs.os is required".into()))?;
     trusted_from_pem(&os.crt).map_err(|e| VerifyError::BadCa(format!("certs.os.crt: {e}")))
+}
+
+/// The problems of `context`'s `ca`, `crt` and `key` as files: not a certificate, not a
+/// private key, or a key that is not the certificate's; read as [`verify_context`] reads them.
+/// Empty fields are not looked at; the key is matched only when both parse.
+pub fn context_file_problems(context: &Context) -> Vec<ContextFileProblem> {
+    let given = |b64: &str| (!b64.trim().is_empty()).then(|| decode_b64(b64));
+    let mut problems = Vec::new();
+    if let Some(ca) = given(&context.ca) {
+        let parsed = ca.and_then(|pem| {
+            trusted_from_pem(&pem).map_err(|e| match e {
+                VerifyError::BadCa(why) => why,
+                other => other.to_string(),
+            })
+        });
+        if let Err(e) = parsed {
+            problems.push(ContextFileProblem::CaNotCertificate(e));
+        }
+    }
+    let mut leaf = None;
+    if let Some(crt) = given(&context.crt) {
+        match crt.and_then(|pem| client_certificates(&pem).map_err(|e| e.to_string())) {
+            Ok((cert, _)) => leaf = Some(cert),
+            Err(e) => problems.push(ContextFileProblem::CrtNotCertificate(e)),
+        }
+    }
+    let mut key = None;
+    if let Some(pem) = given(&context.key) {
+        match pem.and_then(|pem| parse_client_key(&pem).map_err(|e| e.to_string())) {
+            Ok(k) => key = Some(k),
+            Err(e) => problems.push(ContextFileProblem::KeyNotPrivateKey(e)),
+        }
+    }
+    if let (Some(leaf), Some(key)) = (leaf, key) {
+        if !key_matches(&key, &leaf).unwrap_or(false) {
+            problems.push(ContextFileProblem::KeyMismatch);
+        }
+    }
+    problems
 }
 
 fn decode_b64(value: &str) -> Result<Zeroizing<Vec<u8>>, String> {

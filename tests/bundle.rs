@@ -443,6 +443,69 @@ fn b7_bundle_round_trips_through_a_generated_controlplane_config() {
 }
 
 #[test]
+fn b7_a_bundle_from_a_worker_config_is_written_with_a_warning_naming_what_is_missing() {
+    let env = Env::new();
+    env.ok(&["gen", "secrets", "-o", "orig.yaml"]);
+    for (dir, version) in [("cur", "v1.15"), ("v113", "v1.13")] {
+        env.ok(&[
+            "gen",
+            "config",
+            "c",
+            "https://10.0.0.1:6443",
+            "--with-secrets",
+            "orig.yaml",
+            "--talos-version",
+            version,
+            "-o",
+            dir,
+        ]);
+        let from = |file: &str| {
+            let input = format!("{dir}/{file}.yaml");
+            let output = format!("{dir}/{file}-secrets.yaml");
+            let out = env.ok(&[
+                "gen",
+                "secrets",
+                "--from-controlplane-config",
+                &input,
+                "-o",
+                &output,
+            ]);
+            (
+                common::stderr(&out),
+                String::from_utf8(env.read(&output)).unwrap(),
+            )
+        };
+        let (err, _) = from("controlplane");
+        assert!(!err.contains("warning"), "{version}: {err}");
+        // Written as talosctl writes it (null CAs, an empty OS CA key), and said.
+        let (err, bundle) = from("worker");
+        assert!(bundle.contains("    etcd: null\n"), "{version}: {bundle}");
+        let lines: Vec<&str> = err.lines().filter(|l| l.contains("warning")).collect();
+        assert_eq!(lines.len(), 1, "{version}: {err}");
+        let line = lines[0];
+        assert!(
+            line.starts_with(&format!(
+                "warning: the secrets bundle made from {dir}/worker.yaml is incomplete ("
+            )),
+            "{line}"
+        );
+        for field in [
+            "certs.etcd is required",
+            "certs.k8saggregator is required",
+            "certs.os.key is required",
+        ] {
+            assert!(line.contains(field), "{version}: {line}");
+        }
+        assert!(
+            line.ends_with(
+                "): a worker config lacks the CA keys; use the controlplane config instead"
+            ),
+            "{line}"
+        );
+    }
+}
+
+#[test]
 fn b2_a_damaged_etcd_key_does_not_stop_issuing_os_credentials() {
     let env = Env::new();
     env.ok(&["gen", "secrets", "-o", "s.yaml"]);

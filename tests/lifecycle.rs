@@ -398,6 +398,25 @@ fn roster_with_one_bad_entry_writes_nothing_and_lists_every_problem() {
 }
 
 #[test]
+fn roster_without_entries_is_refused_before_anything_is_written() {
+    let env = Env::new();
+    setup(&env);
+    for text in ["entries: []\n", "entries:\n"] {
+        env.write("team.yaml", text);
+        let before = env.tree_digest();
+        let out = env.run(ISSUE_TEAM);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            common::stderr(&out),
+            "error: roster team.yaml: no entries: add at least one under `entries:`, each with a \
+             name and roles (see `talmint issue --help`)\n"
+        );
+        assert_eq!(env.tree_digest(), before, "no directory, no ledger");
+        assert!(!env.path("out").exists());
+    }
+}
+
+#[test]
 fn roster_failing_while_issuing_leaves_no_directory_and_keeps_an_existing_one_untouched() {
     let env = Env::new();
     setup(&env);
@@ -770,6 +789,49 @@ fn renew_all_skips_contexts_from_another_ca_and_keeps_the_old_lifetime() {
         common::stderr(&out)
     );
     assert_eq!(env.tree_digest(), digest);
+}
+
+#[test]
+fn renew_all_with_context_is_a_usage_error_and_renews_nothing() {
+    let env = Env::new();
+    setup(&env);
+    for name in ["reader", "admin"] {
+        let role = format!("os:{name}");
+        env.ok(&[
+            "config",
+            "new",
+            name,
+            "--with-secrets",
+            "secrets.yaml",
+            "--roles",
+            &role,
+            "--context",
+            name,
+        ]);
+        env.ok(&["config", "merge", name, "--talosconfig", "tc"]);
+    }
+    let digest = env.tree_digest();
+    for flags in [
+        ["--all", "--context", "reader"],
+        ["--context", "reader", "--all"],
+    ] {
+        let out = env.run(
+            &[
+                &["config", "renew"][..],
+                &flags,
+                &["--with-secrets", "secrets.yaml", "--talosconfig", "tc"],
+            ]
+            .concat(),
+        );
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("cannot be used with"), "{err}");
+        assert_eq!(
+            env.tree_digest(),
+            digest,
+            "nothing renewed, nothing recorded"
+        );
+    }
 }
 
 /// The `label` of every ledger line, in order.

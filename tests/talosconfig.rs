@@ -296,6 +296,58 @@ fn c6_merging_a_missing_file_is_an_error_and_creates_nothing() {
 }
 
 #[test]
+fn c6_merging_a_secrets_bundle_or_machine_config_is_an_error_naming_it() {
+    let env = Env::new();
+    env.write("target", config_text("bar", &[("bar", &["a"], &[])]));
+    env.ok(&["gen", "secrets"]);
+    for (dir, version) in [("v14", "v1.4"), ("cur", "v1.15")] {
+        env.ok(&[
+            "gen",
+            "config",
+            "demo",
+            "https://10.5.0.2:6443",
+            "--with-secrets",
+            "secrets.yaml",
+            "--talos-version",
+            version,
+            "-o",
+            dir,
+        ]);
+    }
+    fail_one_line(
+        &env,
+        &["config", "merge", "secrets.yaml", "--talosconfig", "target"],
+        "secrets.yaml is a secrets bundle, not a talosconfig: nothing to merge; make a \
+         talosconfig from it with talmint config new --with-secrets secrets.yaml, then merge that",
+    );
+    // One document (v1.4) reads as a talosconfig without contexts; several do not read at all.
+    for file in [
+        "v14/controlplane.yaml",
+        "v14/worker.yaml",
+        "cur/controlplane.yaml",
+    ] {
+        fail_one_line(
+            &env,
+            &["config", "merge", file, "--talosconfig", "target"],
+            &format!(
+                "{file} is a machine config, not a talosconfig: nothing to merge; merge the \
+                 talosconfig that gen config wrote beside it"
+            ),
+        );
+    }
+    env.write("other.yaml", "foo: bar\n");
+    fail_one_line(
+        &env,
+        &["config", "merge", "other.yaml", "--talosconfig", "target"],
+        "other.yaml is not a talosconfig (no contexts): nothing to merge; give a talosconfig file",
+    );
+    // A talosconfig without contexts merges as a no-op, as with talosctl.
+    env.write("empty", EMPTY);
+    env.ok(&["config", "merge", "empty", "--talosconfig", "target"]);
+    assert_eq!(names(&parse(&env.read("target"))), ["bar"]);
+}
+
+#[test]
 fn c6_on_conflict_overwrite_skip_and_fail() {
     let env = Env::new();
     let target = config_text("x", &[("x", &["x"], &[]), ("foo", &["old"], &[])]);
@@ -558,13 +610,43 @@ fn c7_missing_default_config_is_created_0600_in_a_0700_directory() {
 }
 
 #[test]
+fn c7_read_only_commands_do_not_create_a_missing_talosconfig_flag_file() {
+    let env = Env::new();
+    for file in ["typo.tc", "no/such/dir/typo.tc"] {
+        for cmd in [&["info"][..], &["contexts"], &["proxy-url"]] {
+            fail_one_line(
+                &env,
+                &[&["config"][..], cmd, &["--talosconfig", file]].concat(),
+                &format!(
+                    "talosconfig {file} does not exist: check the --talosconfig path (config new, \
+                     add and merge create one)"
+                ),
+            );
+        }
+    }
+    assert!(!env.path("no").exists());
+    // The default path is still created as talosctl creates it, and so is a file an edit names.
+    env.ok(&["config", "contexts"]);
+    assert!(env.path("home/.talos/config").exists());
+    env.ok(&["config", "add", "w", "--talosconfig", "typo.tc"]);
+    assert_eq!(names(&parse(&env.read("typo.tc"))), ["w"]);
+}
+
+#[test]
 fn c7_created_empty_config_is_exactly_talosctls() {
     let env = Env::new();
-    env.ok(&["config", "contexts"]);
-    assert_bytes_eq!(EMPTY.as_bytes(), env.read("home/.talos/config"));
-    env.ok(&["config", "contexts", "--talosconfig", "sub/dir/explicit"]);
+    // `$TALOSCONFIG` is a default path: created (a missing `--talosconfig` is an error).
+    let out = env
+        .talmint()
+        .env("TALOSCONFIG", "sub/dir/explicit")
+        .args(["config", "contexts"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
     assert_bytes_eq!(EMPTY.as_bytes(), env.read("sub/dir/explicit"));
     assert_eq!(mode(&env.path("sub/dir")), 0o700);
+    env.ok(&["config", "contexts"]);
+    assert_bytes_eq!(EMPTY.as_bytes(), env.read("home/.talos/config"));
 }
 
 /// An environment where every source exists, each holding one context named after it.
@@ -798,6 +880,48 @@ fn add_stores_the_files_base64_and_keeps_the_current_context() {
         0o640,
         "an existing file keeps its mode"
     );
+}
+
+#[test]
+fn add_warns_about_wrong_or_mismatched_files_but_stores_them_as_talosctl() {
+    let env = Env::new();
+    env.ok(&["gen", "ca", "--organization", "admin"]);
+    env.ok(&["gen", "ca", "--organization", "other"]);
+    let add = |name: &str, ca: &str, crt: &str, key: &str| {
+        let out = env.ok(&[
+            "config",
+            "add",
+            name,
+            "--ca",
+            ca,
+            "--crt",
+            crt,
+            "--key",
+            key,
+            "--talosconfig",
+            "tc",
+        ]);
+        assert!(parse(&env.read("tc")).get(name).is_some(), "{name} stored");
+        stderr(&out)
+    };
+    let swapped = add("w", "admin.key", "admin.key", "admin.crt");
+    let lines: Vec<&str> = swapped.lines().collect();
+    assert_eq!(lines.len(), 3, "{swapped}");
+    for (line, start) in lines.iter().zip([
+        "warning: --ca admin.key is not a certificate (",
+        "warning: --crt admin.key is not a certificate (",
+        "warning: --key admin.crt is not a private key (",
+    ]) {
+        assert!(line.starts_with(start), "{line}");
+        assert!(line.ends_with("context \"w\" stored as given, but it will not work; add it again with the right files"), "{line}");
+        assert!(!line.contains("PRIVATE KEY-----"), "{line}");
+    }
+    assert_eq!(
+        add("m", "admin.crt", "admin.crt", "other.key"),
+        "warning: --key other.key does not match the certificate in --crt admin.crt: context \"m\" \
+         stored as given, but it will not work; add it again with the right files\n"
+    );
+    assert_eq!(add("ok", "admin.crt", "admin.crt", "admin.key"), "");
 }
 
 #[test]

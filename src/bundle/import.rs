@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
+use super::validate::Depth;
 use super::{BundleError, CertAndKey, Certs, KeyOnly, Secrets, SecretsBundle};
 use crate::pki::{Certificate, PrivateKey};
 
@@ -298,4 +299,38 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
             os,
         }),
     })
+}
+
+impl SecretsBundle {
+    /// What a bundle rebuilt by [`from_controlplane_config`] lacks that Talos requires, in
+    /// [`SecretsBundle::validate`]'s words (`certs.etcd is required`), without parsing any key or
+    /// certificate: validation's presence checks, plus every empty certificate or key (a worker
+    /// config carries `machine.ca.key: ""`). Empty when nothing is missing.
+    pub fn missing(&self) -> Vec<String> {
+        let mut missing = self.problems(Depth::Presence);
+        let Some(c) = &self.certs else {
+            return missing;
+        };
+        let pairs = [
+            ("etcd", &c.etcd),
+            ("k8s", &c.k8s),
+            ("k8saggregator", &c.k8s_aggregator),
+            ("os", &c.os),
+        ];
+        for (name, pair) in pairs {
+            let Some(pair) = pair else { continue };
+            for (field, empty) in [("crt", pair.crt.is_empty()), ("key", pair.key.is_empty())] {
+                if empty {
+                    missing.push(format!("certs.{name}.{field} is required"));
+                }
+            }
+        }
+        if c.k8s_service_account
+            .as_ref()
+            .is_some_and(|k| k.key.is_empty())
+        {
+            missing.push("certs.k8sserviceaccount.key is required".into());
+        }
+        missing
+    }
 }

@@ -91,7 +91,7 @@ pub fn load_text(target: &ConfigPath) -> Result<Zeroizing<String>, StoreError> {
     if target.write_allowed && target.path.symlink_metadata().is_err() {
         ensure(&target.path)?;
     }
-    read_text(&target.path)
+    read_existing(&target.path)
 }
 
 /// The talosconfig at `target`, created empty first when missing (see [`load_text`]).
@@ -108,7 +108,7 @@ pub fn load(target: &ConfigPath) -> Result<Config, StoreError> {
 /// As [`load`].
 pub fn load_with_text(target: &ConfigPath) -> Result<(Config, Zeroizing<String>), StoreError> {
     let text = load_text(target)?;
-    let config = parse_at(&target.path, &text)?;
+    let config = parse_existing(&target.path, &text)?;
     Ok((config, text))
 }
 
@@ -118,8 +118,8 @@ pub fn load_with_text(target: &ConfigPath) -> Result<(Config, Zeroizing<String>)
 /// # Errors
 /// [`StoreError::Read`] (`no such file or directory` when missing), [`StoreError::Parse`].
 pub fn load_existing(path: &Path) -> Result<Config, StoreError> {
-    let text = read_text(path)?;
-    parse_at(path, &text)
+    let text = read_existing(path)?;
+    parse_existing(path, &text)
 }
 
 /// Write `config` to `path` (an explicit, writable path) under the lock: atomically, keeping an
@@ -180,8 +180,8 @@ where
     let result = (|| {
         let _lock = fsx::lock(&real).map_err(StoreError::Write)?;
         let mut config = if real.symlink_metadata().is_ok() {
-            let text = read_text(&real)?;
-            parse_at(&target.path, &text)?
+            let text = read_existing(&real)?;
+            parse_existing(&target.path, &text)?
         } else {
             Config::empty()
         };
@@ -213,7 +213,12 @@ pub(crate) fn go_io_reason(err: &io::Error) -> String {
     }
 }
 
-fn read_text(path: &Path) -> Result<Zeroizing<String>, StoreError> {
+/// The text of an existing file, read without creating anything (the first half of
+/// [`load_existing`], for a caller that also looks at the text).
+///
+/// # Errors
+/// [`StoreError::Read`], or [`StoreError::Parse`] when it is not UTF-8.
+pub fn read_existing(path: &Path) -> Result<Zeroizing<String>, StoreError> {
     let bytes = Zeroizing::new(fs::read(path).map_err(|e| StoreError::Read {
         path: path.display().to_string(),
         reason: go_io_reason(&e),
@@ -225,7 +230,11 @@ fn read_text(path: &Path) -> Result<Zeroizing<String>, StoreError> {
     Ok(Zeroizing::new(text.to_string()))
 }
 
-fn parse_at(path: &Path, text: &str) -> Result<Config, StoreError> {
+/// Parse `text`, read from `path` (named in the error): the second half of [`load_existing`].
+///
+/// # Errors
+/// [`StoreError::Parse`].
+pub fn parse_existing(path: &Path, text: &str) -> Result<Config, StoreError> {
     Config::parse(text).map_err(|reason| StoreError::Parse {
         path: path.display().to_string(),
         reason,

@@ -14,6 +14,6 @@ pub struct Args {}
 
 /// Run `config contexts`.
 pub fn run(_args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
-    let config = talosconfig::load(&global.target(ctx)?)?;
+    let config = talosconfig::load(&global.read_target(ctx)?)?;
     ctx.stdout(config.contexts_table().as_bytes())
 }

@@ -22,7 +22,7 @@ pub struct Args {
 
 /// Run `config info`.
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
-    let (config, text) = talosconfig::store::load_with_text(&global.target(ctx)?)?;
+    let (config, text) = talosconfig::store::load_with_text(&global.read_target(ctx)?)?;
     let mut info = Info::collect(&config, &text, global.context(), ctx.now())?;
     if args.access {
         let roles =

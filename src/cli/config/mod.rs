@@ -100,7 +100,8 @@ pub enum Command {
     /// the result is always the same. talosctl takes them in Go's random map order: when the
     /// merged file itself holds colliding names (a and a-1, both already present), talosctl's
     /// renames vary from run to run. A file that does not exist is an error (talosctl silently
-    /// creates it and merges nothing).
+    /// creates it and merges nothing), and so is a secrets bundle or machine config (talosctl
+    /// merges nothing).
     Merge(merge::Args),
     /// Show information about the current context
     Info(info::Args),
@@ -114,6 +115,26 @@ impl Global {
     /// The talosconfig this command works on (§3): `--talosconfig`, else the default list.
     pub fn target(&self, ctx: &Ctx) -> anyhow::Result<ConfigPath> {
         resolve_path(self.talosconfig.as_deref(), ctx)
+    }
+
+    /// The talosconfig a read-only command (`info`, `contexts`, `proxy-url` without a URL)
+    /// reads: as [`Global::target`], but a `--talosconfig` file that does not exist is an error,
+    /// where talosctl creates it empty (so a mistyped path would leave a file behind). A missing
+    /// default path is still created empty, as talosctl does (`config.go:253-264`).
+    pub fn read_target(&self, ctx: &Ctx) -> anyhow::Result<ConfigPath> {
+        let target = self.target(ctx)?;
+        let explicit = self
+            .talosconfig
+            .as_deref()
+            .is_some_and(|p| !p.as_os_str().is_empty());
+        if explicit && !target.path.exists() {
+            anyhow::bail!(
+                "talosconfig {} does not exist: check the --talosconfig path (config new, add \
+                 and merge create one)",
+                target.path.display()
+            );
+        }
+        Ok(target)
     }
 
     /// `--context` when given and non-empty.

@@ -22,14 +22,13 @@ pub struct Args {
 
 /// Run `config proxy-url`.
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
-    let target = global.target(ctx)?;
     match args.url {
         None => {
-            let config = talosconfig::load(&target)?;
+            let config = talosconfig::load(&global.read_target(ctx)?)?;
             let (_, selected) = config.selected(global.context())?;
             ctx.stdout(format!("{}\n", selected.proxy_url).as_bytes())
         }
-        Some(url) => talosconfig::update(&target, |config| -> anyhow::Result<()> {
+        Some(url) => talosconfig::update(&global.target(ctx)?, |config| -> anyhow::Result<()> {
             config.selected_mut(global.context())?.1.proxy_url = url.trim().to_string();
             Ok(())
         }),

@@ -23,8 +23,9 @@ talmint config renew --all --ca-crt talos.crt --ca-key talos.key\n\n\
 The new certificate keeps the old one's roles; its TTL is --crt-ttl, or else the TTL the old\n\
 certificate was issued with: from its ledger line, or its lifetime less --backdate.")]
 pub struct Args {
-    /// Renew every context whose certificate the CA issued (contexts from other CAs are skipped).
-    #[arg(long)]
+    /// Renew every context whose certificate the CA issued (contexts from other CAs are skipped);
+    /// not with --context.
+    #[arg(long, conflicts_with = "context")]
     pub all: bool,
     /// Certificate TTL (default: the old certificate's TTL, see below).
     #[arg(long = "crt-ttl")]

@@ -41,6 +41,7 @@ pub struct Args {
 pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let contract = args.talos_version.unwrap_or_default();
     // --from-kubernetes-pki takes precedence over --from-controlplane-config, as in talosctl.
+    let mut incomplete = None;
     let bundle = match (&args.from_kubernetes_pki, &args.from_controlplane_config) {
         (Some(dir), _) => {
             let mut b = KubernetesPki { dir: dir.clone() }
@@ -55,8 +56,19 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
                 .with_context(|| {
                     format!("failed to read controlplane config {}", path.display())
                 })?;
-            // Like talosctl: no generation and no validation of what the config lacks.
-            from_controlplane_config(&text, &path.display().to_string())?
+            // Like talosctl: no generation and no validation of what the config lacks; but
+            // what it lacks is said.
+            let bundle = from_controlplane_config(&text, &path.display().to_string())?;
+            let missing = bundle.missing();
+            if !missing.is_empty() {
+                incomplete = Some(format!(
+                    "warning: the secrets bundle made from {} is incomplete ({}): a worker \
+                     config lacks the CA keys; use the controlplane config instead",
+                    path.display(),
+                    missing.join("; ")
+                ));
+            }
+            bundle
         }
         (None, None) => SecretsBundle::generate(contract, ctx.now())?,
     };
@@ -67,5 +79,9 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         yaml.as_bytes(),
         fsx::SECRET_MODE,
         force,
-    )
+    )?;
+    if let Some(warning) = incomplete {
+        ctx.note(&warning);
+    }
+    Ok(())
 }
