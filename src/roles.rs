@@ -35,11 +35,39 @@ pub struct RoleSet(BTreeSet<Role>);
 #[non_exhaustive]
 pub enum RoleError {
     /// Roles Talos does not define (talosctl's message, `config.go:467-470`).
-    #[error("unknown roles: {}", .0.join(", "))]
+    #[error("unknown roles: {}{}", .0.join(", "), suggestions(.0))]
     Unknown(Vec<String>),
     /// No role was given at all.
     #[error("no roles given: name at least one role such as os:reader")]
     Empty,
+}
+
+/// `` (did you mean os:reader?)`` for unknown roles that are a built-in one without its `os:`
+/// prefix (`reader`, as `auth roles` accepts) or with a typo (`os:reeder`); empty otherwise.
+fn suggestions(unknown: &[String]) -> String {
+    let mut near: Vec<&str> = unknown
+        .iter()
+        .filter_map(|u| {
+            let full = if u.starts_with(PREFIX) {
+                u.clone()
+            } else {
+                format!("{PREFIX}{u}")
+            };
+            BUILT_IN
+                .iter()
+                .map(|b| (crate::authz::distance(&full, b), *b))
+                .filter(|(d, _)| *d <= 2)
+                .min()
+                .map(|(_, b)| b)
+        })
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    if near.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", near.join(", "))
+    }
 }
 
 impl Role {
@@ -172,8 +200,17 @@ mod tests {
 
     #[test]
     fn c3_unknown_role_uses_talosctl_message() {
+        // talosctl's message, then the built-in roles meant, when one is near.
         let err = "os:admn,os:reader,os:x".parse::<RoleSet>().unwrap_err();
-        assert_eq!(err.to_string(), "unknown roles: os:admn, os:x");
+        assert_eq!(
+            err.to_string(),
+            "unknown roles: os:admn, os:x (did you mean os:admin?)"
+        );
+        let err = "reader,etcd:backup".parse::<RoleSet>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown roles: reader, etcd:backup (did you mean os:etcd:backup, os:reader?)"
+        );
         // In the order given, repeats kept, as `role.Parse` appends them.
         let err = "os:foo,os:reader,os:bar,os:foo"
             .parse::<RoleSet>()

@@ -822,6 +822,43 @@ const CASES: &[Case] = &[
         expect: &["ledger s.yaml: it is not an issuance ledger"],
         code: 1,
     },
+    Case {
+        // Review r14: `auth roles reader` takes the short form; issuing said only "unknown".
+        name: "a role without its os: prefix is pointed to the built-in one",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["config", "new", "t.tc", "--with-secrets", "s.yaml", "--roles", "reader"],
+        expect: &["unknown roles: reader (did you mean os:reader?)"],
+        code: 1,
+    },
+    Case {
+        // Review r14: it reported a rejected credential (exit 1) and suggested a command that
+        // fails.
+        name: "verify --roles with a misspelt role is a usage error",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.ok(&["config", "new", "t.tc", "--with-secrets", "s.yaml"]);
+        },
+        args: &["verify", "t.tc", "--with-secrets", "s.yaml", "--roles", "os:reeder"],
+        expect: &["unknown roles: os:reeder (did you mean os:reader?)"],
+        code: 2,
+    },
+    Case {
+        name: "verify of a secrets bundle says to give it as --with-secrets",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["verify", "s.yaml"],
+        expect: &["s.yaml is a secrets bundle, not a talosconfig: give it as --with-secrets"],
+        code: 2,
+    },
+    Case {
+        name: "verify --ca of a secrets bundle says to give it as --with-secrets",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.ok(&["config", "new", "t.tc", "--with-secrets", "s.yaml"]);
+        },
+        args: &["verify", "t.tc", "--ca", "s.yaml"],
+        expect: &["CA file s.yaml is a secrets bundle: give it as --with-secrets s.yaml"],
+        code: 2,
+    },
 ];
 
 fn secrets_and_a_directory_for_a_ledger(env: &Env) {

@@ -23,6 +23,7 @@ use table::{Mask, ADMIN, FALLBACK, IMPERSONATOR};
 
 pub use cert::Credential;
 pub use render::{can_i_text, diff_json, diff_text, markdown_table, roles_json, roles_text};
+pub(crate) use resolve::distance;
 
 /// The siderolabs/talos commit the table was read from.
 pub const TALOS_COMMIT: &str = "ad8823176e75b9cd07647ddde13c34f2ab77c663";

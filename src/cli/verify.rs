@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use talmint::bundle::SecretsBundle;
+use talmint::inspect::{self, Kind};
 use talmint::pki::Certificate;
 use talmint::roles::RoleSet;
 use talmint::talosconfig::Config;
@@ -59,6 +60,22 @@ fn read(ctx: &Ctx, path: &Path, what: &str) -> anyhow::Result<Zeroizing<Vec<u8>>
         .with_context(|| format!("reading {what} {}", path.display()))
 }
 
+/// What to say when the file given as the talosconfig is another Talos file.
+fn misplaced(path: &Path, text: &str) -> Option<String> {
+    let path = path.display();
+    match inspect::yaml_kind(text)? {
+        Kind::SecretsBundle => Some(format!(
+            "{path} is a secrets bundle, not a talosconfig: give it as --with-secrets {path}, \
+             after the talosconfig to verify"
+        )),
+        Kind::MachineConfig => Some(format!(
+            "{path} is a machine config, not a talosconfig: give the talosconfig to verify (gen \
+             config writes one beside it)"
+        )),
+        _ => None,
+    }
+}
+
 /// What to trust, and how to name it in the report.
 fn trusted(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<(Vec<Certificate>, String)>> {
     let label = |cas: &[Certificate], from: String| {
@@ -81,8 +98,17 @@ fn trusted(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<(Vec<Certificate>, S
     }
     if let Some(path) = &args.ca {
         let bytes = read(ctx, path, "CA file")?;
-        let cas = verify::trusted_from_pem(&bytes)
-            .with_context(|| format!("CA file {}", path.display()))?;
+        let cas = verify::trusted_from_pem(&bytes).map_err(|e| {
+            let bundle = std::str::from_utf8(&bytes)
+                .is_ok_and(|t| inspect::yaml_kind(t) == Some(Kind::SecretsBundle));
+            match bundle {
+                true => anyhow::anyhow!(
+                    "CA file {0} is a secrets bundle: give it as --with-secrets {0}",
+                    path.display()
+                ),
+                false => anyhow::Error::from(e).context(format!("CA file {}", path.display())),
+            }
+        })?;
         let l = label(&cas, path.display().to_string());
         return Ok(Some((cas, l)));
     }
@@ -115,18 +141,35 @@ fn check(args: &Args, ctx: &Ctx) -> anyhow::Result<(verify::Verdict, String, Str
     let bytes = read(ctx, &path, "talosconfig")?;
     let text =
         std::str::from_utf8(&bytes).with_context(|| format!("talosconfig {}", path.display()))?;
-    let config = Config::parse(text).with_context(|| format!("talosconfig {}", path.display()))?;
+    let config = Config::parse(text)
+        .map_err(anyhow::Error::from)
+        .and_then(|config| {
+            // Another Talos file given by mistake reads as a talosconfig without contexts.
+            if config.contexts.is_empty() {
+                if let Some(hint) = misplaced(&path, text) {
+                    anyhow::bail!(hint);
+                }
+            }
+            Ok(config)
+        })
+        .map_err(|e| match misplaced(&path, text) {
+            Some(hint) => anyhow::anyhow!(hint),
+            None => e.context(format!("talosconfig {}", path.display())),
+        })?;
     let (name, context) = config
         .selected(args.context.as_deref())
         .with_context(|| format!("talosconfig {}", path.display()))?;
     let expected = match &args.roles {
         None => None,
         Some(list) => {
-            let set = RoleSet::parse_lenient(list.iter().map(String::as_str));
-            if set.is_empty() {
+            if RoleSet::parse_lenient(list.iter().map(String::as_str)).is_empty() {
                 anyhow::bail!("--roles is empty: name the roles to expect, e.g. --roles os:reader");
             }
-            Some(set)
+            // A misspelt role is a usage error, not a credential's fault.
+            Some(RoleSet::parse_for_issue(
+                list.iter().map(String::as_str),
+                false,
+            )?)
         }
     };
     let trusted = trusted(args, ctx)?;
