@@ -353,7 +353,22 @@ fn cases() -> Vec<Case> {
                 "s.yaml",
             ]),
             code: 1,
-            expect: "error: failed to load secrets bundle:".into(),
+            expect: "error: failed to load secrets bundle: s.yaml: not a secrets bundle".into(),
+        },
+        Case {
+            // Review r14: talosctl's message names neither the file nor what it is.
+            name: "a talosconfig given as the secrets bundle",
+            files: &[("t.tc", "context: a\ncontexts:\n    a:\n        endpoints: []\n")],
+            args: args(&[
+                "gen",
+                "config",
+                "c",
+                "https://h:6443",
+                "--with-secrets",
+                "t.tc",
+            ]),
+            code: 1,
+            expect: "error: failed to load secrets bundle: t.tc: it is a talosconfig".into(),
         },
         Case {
             name: "existing output without --force",

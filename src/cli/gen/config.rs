@@ -459,7 +459,23 @@ fn load_secrets(path: &Path) -> anyhow::Result<SecretsBundle> {
                 path.display()
             )
         })?;
-    let bundle = SecretsBundle::parse(&text).context("failed to load secrets bundle")?;
+    // talosctl's prefix, then the file (talosctl leaves it out) and what it is when it is
+    // another Talos file.
+    let bundle = SecretsBundle::parse(&text).map_err(|e| {
+        let what = match talmint::inspect::yaml_kind(&text) {
+            Some(talmint::inspect::Kind::Talosconfig) => ": it is a talosconfig",
+            Some(talmint::inspect::Kind::MachineConfig) => {
+                ": it is a machine config (gen secrets --from-controlplane-config makes a bundle \
+                 from a controlplane config)"
+            }
+            _ => "",
+        };
+        match what {
+            "" => anyhow::Error::from(e)
+                .context(format!("failed to load secrets bundle: {}", path.display())),
+            _ => anyhow::anyhow!("failed to load secrets bundle: {}{what}", path.display()),
+        }
+    })?;
     bundle
         .validate()
         .map_err(|e| anyhow::anyhow!("failed to validate secrets bundle: {e}"))?;
