@@ -404,6 +404,24 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        // Review r14: clap took `-5m` for flags and suggested `-- -5`.
+        name: "a negative --backdate is refused as negative",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["config", "new", "t.tc", "--with-secrets", "s.yaml", "--backdate", "-5m"],
+        expect: &["invalid backdate \"-5m\": it must not be negative, e.g. 5m"],
+        code: 2,
+    },
+    Case {
+        // Review r14: it showed the DER parser's "expected INTEGER, got SEQUENCE".
+        name: "gen csr with a certificate instead of a key",
+        setup: ca_pair,
+        args: &["gen", "csr", "--key", "talos.crt", "--ip", "10.0.0.1"],
+        expect: &[
+            "error parsing key talos.crt: expected a PEM block of type \"PRIVATE KEY\", found \"CERTIFICATE\"",
+        ],
+        code: 1,
+    },
+    Case {
         name: "gen crt with a certificate instead of a CSR",
         setup: ca_pair,
         args: &[

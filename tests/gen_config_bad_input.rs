@@ -358,7 +358,10 @@ fn cases() -> Vec<Case> {
         Case {
             // Review r14: talosctl's message names neither the file nor what it is.
             name: "a talosconfig given as the secrets bundle",
-            files: &[("t.tc", "context: a\ncontexts:\n    a:\n        endpoints: []\n")],
+            files: &[(
+                "t.tc",
+                "context: a\ncontexts:\n    a:\n        endpoints: []\n",
+            )],
             args: args(&[
                 "gen",
                 "config",

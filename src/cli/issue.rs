@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long, default_value = "talos")]
     pub cluster: String,
     /// TTL for entries that do not set one.
-    #[arg(long = "crt-ttl", default_value = "8760h")]
+    #[arg(long = "crt-ttl", default_value = "8760h", allow_hyphen_values = true)]
     pub crt_ttl: Ttl,
     /// Accept roles Talos does not define.
     #[arg(long)]

@@ -65,7 +65,7 @@ pub struct Flags {
     #[arg(long)]
     pub policy: Option<PathBuf>,
     /// Set NotBefore this far in the past (e.g. 5m), for nodes with a slow clock. Default 0.
-    #[arg(long, value_parser = parse_backdate, default_value = "0")]
+    #[arg(long, value_parser = parse_backdate, default_value = "0", allow_hyphen_values = true)]
     pub backdate: u64,
     /// Issuance ledger (JSON lines). Default: talmint-ledger.jsonl beside the secrets bundle or CA key.
     #[arg(long)]

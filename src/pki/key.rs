@@ -159,8 +159,15 @@ impl PrivateKey {
     /// # Errors
     /// [`PkiError::NoPem`] or [`PkiError::BadKey`].
     pub fn from_pkcs8_pem_any_label(text: &[u8]) -> Result<Self, PkiError> {
-        let (_, der) = pemx::decode_first(text)?;
-        Self::from_pkcs8_der(&der)
+        let (label, der) = pemx::decode_first(text)?;
+        Self::from_pkcs8_der(&der).map_err(|e| match label.ends_with("PRIVATE KEY") {
+            true => e,
+            // A certificate or CSR given as the key: say so, not what the DER parser met.
+            false => PkiError::WrongPemType {
+                expected: pemx::PRIVATE_KEY,
+                found: super::describe_label(&label),
+            },
+        })
     }
 
     fn from_pkcs1_der(der: &[u8]) -> Result<Self, PkiError> {

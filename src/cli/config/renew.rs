@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "context")]
     pub all: bool,
     /// Certificate TTL (default: the old certificate's TTL, see below).
-    #[arg(long = "crt-ttl")]
+    #[arg(long = "crt-ttl", allow_hyphen_values = true)]
     pub crt_ttl: Option<Ttl>,
     #[command(flatten)]
     pub ca: issuing::CaSource,

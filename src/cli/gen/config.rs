@@ -153,7 +153,7 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', default_value = "os:admin")]
     pub roles: Vec<String>,
     /// Lifetime of the talosconfig's client certificate (Go duration, or days: 7d).
-    #[arg(long = "crt-ttl", default_value = "8760h")]
+    #[arg(long = "crt-ttl", default_value = "8760h", allow_hyphen_values = true)]
     pub crt_ttl: Ttl,
     /// Do not save a freshly generated secrets bundle as secrets.yaml.
     #[arg(long = "no-save-secrets")]
