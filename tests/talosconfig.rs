@@ -1233,7 +1233,8 @@ fn bad_input_one_line_nonzero_exit_file_unchanged() {
         ),
         (
             &["config", "context", "nope", "--talosconfig", "tc"],
-            "context \"nope\" is not defined",
+            // talosctl's message, then (review r14) the contexts there are.
+            "context \"nope\" is not defined (contexts: \"a\")",
         ),
         (
             &[

@@ -19,7 +19,7 @@ use crate::cli::{Ctx, Exit};
 #[derive(clap::Args, Debug)]
 #[command(after_help = "EXAMPLES:\n  \
 talmint verify talosconfig --with-secrets secrets.yaml\n  \
-talmint verify ci.talosconfig --ca talos.crt --context ci --roles os:etcd:backup\n  \
+talmint verify ci.talosconfig --ca talos.crt --context etcd:backup@talos --roles os:etcd:backup\n  \
 talmint verify talosconfig --at 2025-06-01T00:00:00Z     # will it still work on that day?\n\n\
 Checks what a node's apid checks (issuer bytes equal the OS CA's subject, the CA's signature,\n\
 validity at --at of the certificate and the CA, EKU exactly clientAuth, the key matches; any\n\

@@ -79,9 +79,29 @@ pub enum ConfigError {
     /// No current context is set (talosctl's message).
     #[error("no context is set")]
     NoContext,
-    /// The named context is missing (talosctl's message).
-    #[error("context {} is not defined", go_quote(.0))]
-    UnknownContext(String),
+    /// The named context is missing (talosctl's message, then the names there are).
+    #[error("context {} is not defined ({})", go_quote(.name), defined(.known))]
+    UnknownContext {
+        /// The name asked for.
+        name: String,
+        /// The contexts the file defines, in file order.
+        known: Vec<String>,
+    },
+}
+
+/// `contexts: "a", "b"` or `no contexts`, for [`ConfigError::UnknownContext`].
+fn defined(known: &[String]) -> String {
+    match known {
+        [] => "the file has no contexts".to_string(),
+        _ => format!(
+            "contexts: {}",
+            known
+                .iter()
+                .map(|n| go_quote(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// Why `config add` could not build a context (talosctl's messages, `config.go:193-242,328-355`).
@@ -285,7 +305,14 @@ impl Config {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(n, c)| (n.as_str(), c))
-            .ok_or_else(|| ConfigError::UnknownContext(name.to_string()))
+            .ok_or_else(|| self.unknown_context(name))
+    }
+
+    fn unknown_context(&self, name: &str) -> ConfigError {
+        ConfigError::UnknownContext {
+            name: name.to_string(),
+            known: self.contexts.iter().map(|(n, _)| n.clone()).collect(),
+        }
     }
 
     /// The file bytes talosctl writes for this config (`Config.Bytes`, `config.go:192-194`). They
@@ -307,11 +334,12 @@ impl Config {
             _ if self.context.is_empty() => return Err(ConfigError::NoContext),
             _ => self.context.clone(),
         };
+        let unknown = self.unknown_context(&name);
         self.contexts
             .iter_mut()
             .find(|(n, _)| *n == name)
             .map(|(n, c)| (n.as_str(), c))
-            .ok_or(ConfigError::UnknownContext(name))
+            .ok_or(unknown)
     }
 
     /// The YAML tree talosctl writes (`config.go:192-194`): `context`, then `contexts` in go-yaml

@@ -51,8 +51,8 @@ EXAMPLES:
   # Which roles may take etcd snapshots?
   talmint auth can-i etcd snapshot --roles os:reader
 
-  # A gRPC method, for the context \"ci\" of a given file
-  talmint auth can-i /machine.MachineService/EtcdDefragment --talosconfig ./talosconfig --context ci
+  # A gRPC method, for one context of a given file (made by config new ci.talosconfig --roles os:etcd:backup)
+  talmint auth can-i /machine.MachineService/EtcdDefragment --talosconfig ci.talosconfig --context etcd:backup@talos
 
   # In scripts: the exit code is the answer
   talmint auth can-i kubeconfig >/dev/null && echo admin

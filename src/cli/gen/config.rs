@@ -32,7 +32,7 @@ setup, usually involving a load balancer, use the IP and port of the load balanc
     after_help = "EXAMPLES:\n  \
 talmint gen config demo https://10.5.0.2:6443 -o _out\n  \
 talmint gen config prod https://prod.example.com:6443 --with-secrets secrets.yaml --talos-version v1.13\n  \
-talmint gen config lab https://10.5.0.2:6443 --config-patch @patch.yaml --config-patch-worker @worker.yaml\n  \
+talmint gen config lab https://10.5.0.2:6443 --config-patch @patch.yaml --config-patch-worker @worker-patch.yaml\n  \
 talmint gen config lab https://10.5.0.2:6443 -t talosconfig -o - --talosconfig-endpoints 10.5.0.2\n\n\
 Without --with-secrets a fresh secrets bundle is generated and saved as secrets.yaml (0600) beside\n\
 the outputs (--no-save-secrets skips it). Files are written 0600, all or none.\n\
