@@ -596,8 +596,12 @@ fn issue6_roles_lists_what_each_role_may_and_may_not_call() {
     );
     let reader = stdout(&env.ok(&["auth", "roles", "reader"]));
     assert!(reader.starts_with("os:reader: read-only calls that expose no secrets\n"));
-    assert!(reader.contains("may call (36):"), "{reader}");
-    assert!(reader.contains("may not call (47):"), "{reader}");
+    // Methods counted (review r14: the two rules that are not one method were counted too).
+    assert!(reader.contains("may call (36 methods):"), "{reader}");
+    assert!(reader.contains("may not call (45 methods):"), "{reader}");
+    assert!(reader.contains(&format!("\n    {}\n", authz::UNLISTED_METHODS)));
+    let admin = stdout(&env.ok(&["auth", "roles", "admin"]));
+    assert!(admin.contains("may call (81 methods):"), "{admin}");
     assert!(reader.contains("in maintenance mode only (6):"), "{reader}");
 }
 
@@ -622,8 +626,17 @@ fn issue6_roles_json_matches_the_table() {
     };
     assert!(list("allowed").contains(&"/machine.MachineService/Dmesg".to_string()));
     assert!(list("denied").contains(&"/machine.MachineService/Reboot".to_string()));
-    assert!(list("denied").contains(&authz::UNLISTED_METHODS.to_string()));
-    assert_eq!(list("allowed").len() + list("denied").len(), 83);
+    // The table's 81 methods, and the two rules apart from them.
+    assert_eq!(list("allowed").len() + list("denied").len(), 81);
+    assert!(list("allowed")
+        .iter()
+        .chain(&list("denied"))
+        .all(|m| m.starts_with('/')));
+    assert_eq!(
+        list("denied_rules"),
+        [authz::SENSITIVE_READS, authz::UNLISTED_METHODS]
+    );
+    assert!(list("allowed_rules").is_empty());
 }
 
 #[test]

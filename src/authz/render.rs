@@ -16,11 +16,14 @@ use crate::roles::{RoleSet, BUILT_IN};
 
 const WIDTH: usize = 100;
 
-/// What a mask may and may not call, as table entries plus the two pseudo entries.
+/// What a mask may and may not call: the table's methods, and apart from them the two rules
+/// that are not one method (sensitive reads, the fallback for unlisted methods).
 struct Listing {
     allowed: Vec<&'static str>,
     denied: Vec<&'static str>,
     maintenance_only: Vec<&'static str>,
+    allowed_rules: Vec<&'static str>,
+    denied_rules: Vec<&'static str>,
 }
 
 fn listing(have: Mask) -> Listing {
@@ -28,6 +31,8 @@ fn listing(have: Mask) -> Listing {
         allowed: Vec::new(),
         denied: Vec::new(),
         maintenance_only: Vec::new(),
+        allowed_rules: Vec::new(),
+        denied_rules: Vec::new(),
     };
     for rule in RULES {
         for m in rule.methods {
@@ -43,9 +48,9 @@ fn listing(have: Mask) -> Listing {
     }
     for (label, mask) in [(SENSITIVE_READS, ADMIN), (UNLISTED_METHODS, FALLBACK)] {
         if mask.intersects(have) {
-            l.allowed.push(label);
+            l.allowed_rules.push(label);
         } else {
-            l.denied.push(label);
+            l.denied_rules.push(label);
         }
     }
     l
@@ -125,10 +130,14 @@ pub fn roles_text(roles: &RoleSet) -> String {
             DESCRIPTIONS.get(i).copied().unwrap_or_default()
         );
         let _ = writeln!(out, "  summary: {}", summary(&one));
-        let _ = writeln!(out, "  may call ({}):", l.allowed.len());
-        grouped(&mut out, "    ", &l.allowed);
-        let _ = writeln!(out, "  may not call ({}):", l.denied.len());
-        grouped(&mut out, "    ", &l.denied);
+        let _ = writeln!(out, "  may call ({} methods):", l.allowed.len());
+        grouped(
+            &mut out,
+            "    ",
+            &[&l.allowed[..], &l.allowed_rules].concat(),
+        );
+        let _ = writeln!(out, "  may not call ({} methods):", l.denied.len());
+        grouped(&mut out, "    ", &[&l.denied[..], &l.denied_rules].concat());
         if !l.maintenance_only.is_empty() {
             let _ = writeln!(
                 out,
@@ -160,6 +169,8 @@ pub fn roles_json(roles: &RoleSet) -> String {
                 "allowed": l.allowed,
                 "denied": l.denied,
                 "maintenance_only": l.maintenance_only,
+                "allowed_rules": l.allowed_rules,
+                "denied_rules": l.denied_rules,
             })
         })
         .collect();
@@ -168,10 +179,8 @@ pub fn roles_json(roles: &RoleSet) -> String {
 }
 
 fn diff_lists(from: &RoleSet, to: &RoleSet) -> (Vec<&'static str>, Vec<&'static str>) {
-    let (a, b) = (
-        listing(Mask::of(from)).allowed,
-        listing(Mask::of(to)).allowed,
-    );
+    let all = |l: Listing| [l.allowed, l.allowed_rules].concat();
+    let (a, b) = (all(listing(Mask::of(from))), all(listing(Mask::of(to))));
     let added = b.iter().copied().filter(|m| !a.contains(m)).collect();
     let removed = a.iter().copied().filter(|m| !b.contains(m)).collect();
     (added, removed)
