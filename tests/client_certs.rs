@@ -154,8 +154,12 @@ fn os_ca_cached() -> &'static CaKeyPair {
 
 #[test]
 fn c3_unknown_role_refused_with_talosctl_message_and_all_built_ins_accepted() {
+    // talosctl's message, then the built-in role meant (review r14).
     let err = "os:admn".parse::<RoleSet>().unwrap_err();
-    assert_eq!(err.to_string(), "unknown roles: os:admn");
+    assert_eq!(
+        err.to_string(),
+        "unknown roles: os:admn (did you mean os:admin?)"
+    );
     let all: RoleSet = BUILT_IN.join(",").parse().unwrap();
     let c = os_ca()
         .issue_client(&all, now(), Ttl::from_hours(1))

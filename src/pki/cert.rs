@@ -246,7 +246,7 @@ impl Certificate {
         self.not_before <= now && now <= self.not_after
     }
 
-    /// Verify this certificate's signature with `issuer`'s public key (x509-parser, ring).
+    /// Verify this certificate's signature with `issuer`'s public key (see [`verify_signature`]).
     ///
     /// # Errors
     /// [`PkiError::BadCertificate`] when the signature does not verify.
@@ -254,8 +254,57 @@ impl Certificate {
         let bad = |e: String| PkiError::BadCertificate(e);
         let (_, c) = X509Certificate::from_der(&self.der).map_err(|e| bad(e.to_string()))?;
         let (_, i) = X509Certificate::from_der(&issuer.der).map_err(|e| bad(e.to_string()))?;
-        c.verify_signature(Some(i.public_key()))
-            .map_err(|e| bad(format!("signature does not verify: {e}")))
+        verify_signature(
+            i.public_key(),
+            &c.signature_algorithm,
+            &c.signature_value,
+            c.tbs_certificate.as_ref(),
+        )
+        .map_err(|e| bad(format!("signature does not verify: {e}")))
+    }
+}
+
+/// Verify `signature` over `message` by `key` as Go's x509 does. ECDSA (SHA-256, -384 or -512
+/// on P-256, P-384 or P-521, the pairs Go accepts) goes through aws-lc: x509-parser's ring has
+/// neither P-521 nor ecdsa-with-SHA512, which Go uses for P-521 keys. Everything else goes
+/// through x509-parser.
+///
+/// # Errors
+/// Why it does not verify.
+pub(crate) fn verify_signature(
+    key: &x509_parser::x509::SubjectPublicKeyInfo,
+    algorithm: &x509_parser::x509::AlgorithmIdentifier,
+    signature: &x509_parser::der_parser::asn1_rs::BitString,
+    message: &[u8],
+) -> Result<(), String> {
+    use aws_lc_rs::signature as sig;
+    let curve = key
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.to_id_string());
+    let ecdsa: Option<&'static sig::EcdsaVerificationAlgorithm> = match (
+        algorithm.algorithm.to_id_string().as_str(),
+        curve.as_deref(),
+    ) {
+        ("1.2.840.10045.4.3.2", Some("1.2.840.10045.3.1.7")) => Some(&sig::ECDSA_P256_SHA256_ASN1),
+        ("1.2.840.10045.4.3.3", Some("1.2.840.10045.3.1.7")) => Some(&sig::ECDSA_P256_SHA384_ASN1),
+        ("1.2.840.10045.4.3.4", Some("1.2.840.10045.3.1.7")) => Some(&sig::ECDSA_P256_SHA512_ASN1),
+        ("1.2.840.10045.4.3.2", Some("1.3.132.0.34")) => Some(&sig::ECDSA_P384_SHA256_ASN1),
+        ("1.2.840.10045.4.3.3", Some("1.3.132.0.34")) => Some(&sig::ECDSA_P384_SHA384_ASN1),
+        ("1.2.840.10045.4.3.4", Some("1.3.132.0.34")) => Some(&sig::ECDSA_P384_SHA512_ASN1),
+        ("1.2.840.10045.4.3.2", Some("1.3.132.0.35")) => Some(&sig::ECDSA_P521_SHA256_ASN1),
+        ("1.2.840.10045.4.3.3", Some("1.3.132.0.35")) => Some(&sig::ECDSA_P521_SHA384_ASN1),
+        ("1.2.840.10045.4.3.4", Some("1.3.132.0.35")) => Some(&sig::ECDSA_P521_SHA512_ASN1),
+        _ => None,
+    };
+    match ecdsa {
+        Some(alg) => sig::UnparsedPublicKey::new(alg, &key.subject_public_key.data)
+            .verify(message, &signature.data)
+            .map_err(|_| "the ECDSA signature does not verify".to_string()),
+        None => x509_parser::verify::verify_signature(key, algorithm, signature, message)
+            .map_err(|e| e.to_string()),
     }
 }
 
@@ -289,6 +338,7 @@ fn key_algorithm_name(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> Str
             match curve.as_deref() {
                 Some("1.2.840.10045.3.1.7") => "ECDSA P-256".into(),
                 Some("1.3.132.0.34") => "ECDSA P-384".into(),
+                Some("1.3.132.0.35") => "ECDSA P-521".into(),
                 Some(other) => format!("ECDSA {other}"),
                 None => "ECDSA".into(),
             }

@@ -71,8 +71,13 @@ impl Csr {
         let bad = |e: String| PkiError::BadCsr(e);
         let (_, req) = x509_parser::certification_request::X509CertificationRequest::from_der(&der)
             .map_err(|e| bad(e.to_string()))?;
-        req.verify_signature()
-            .map_err(|e| bad(format!("signature does not verify: {e}")))?;
+        super::cert::verify_signature(
+            &req.certification_request_info.subject_pki,
+            &req.signature_algorithm,
+            &req.signature_value,
+            req.certification_request_info.raw,
+        )
+        .map_err(|e| bad(format!("signature does not verify: {e}")))?;
         let info = &req.certification_request_info;
         let mut ip_sans = Vec::new();
         let mut dns_sans = Vec::new();

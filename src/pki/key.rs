@@ -1,7 +1,9 @@
 //! Private keys in the forms Talos writes and reads (`spec/pki.md` §1.2).
 //!
 //! - Ed25519: PKCS#8 **v1** (as Go writes; OpenSSL 3.0 refuses ring's v2), label `ED25519 PRIVATE KEY`.
-//! - ECDSA P-256: SEC1 `ECPrivateKey` with curve and public key, label `EC PRIVATE KEY`.
+//! - ECDSA P-256: SEC1 `ECPrivateKey` with curve and public key, label `EC PRIVATE KEY`. P-384 and
+//!   P-521 keys are read and used to sign (a key made with openssl for `gen csr`, a CA of one's
+//!   own for `gen crt`), as Go's x509 does; Talos itself makes none.
 //! - RSA: PKCS#1, label `RSA PRIVATE KEY` (4096 bits when generated).
 //!
 //! Key bytes live in `Zeroizing` buffers and are reached through `secret_*` accessors. The
@@ -25,6 +27,10 @@ pub enum KeyAlgorithm {
     Ed25519,
     /// ECDSA over P-256 (etcd, Kubernetes and aggregator CAs; old service-account keys).
     EcdsaP256,
+    /// ECDSA over P-384 (read, not made by Talos).
+    EcdsaP384,
+    /// ECDSA over P-521 (read, not made by Talos).
+    EcdsaP521,
     /// RSA (the service-account key from v1.7 on; `gen ca --rsa`).
     Rsa,
 }
@@ -32,7 +38,7 @@ pub enum KeyAlgorithm {
 /// A private key. The key material is zeroized on drop and never shown by `Debug`.
 pub struct PrivateKey {
     alg: KeyAlgorithm,
-    /// Ed25519: the 32-byte seed; P-256: SEC1 DER; RSA: PKCS#1 DER.
+    /// Ed25519: the 32-byte seed; ECDSA: SEC1 DER with the curve; RSA: PKCS#1 DER.
     der: Zeroizing<Vec<u8>>,
     /// The signing object, built from `der` on first use and kept: building it derives the public
     /// key (a scalar multiplication) or checks the whole RSA key, which a CA signing thousands of
@@ -44,6 +50,8 @@ pub struct PrivateKey {
 enum Signer {
     Ed25519(ed25519_dalek::SigningKey),
     P256(p256::ecdsa::SigningKey),
+    /// P-384 and P-521.
+    Ecdsa(aws_lc_rs::signature::EcdsaKeyPair),
     Rsa(aws_lc_rs::rsa::KeyPair),
 }
 
@@ -53,6 +61,34 @@ const OID_RSA: pkcs8::ObjectIdentifier =
     pkcs8::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const OID_P256: pkcs8::ObjectIdentifier =
     pkcs8::ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const OID_P521: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.3.132.0.35");
+
+/// aws-lc's signing algorithm for a P-384 or P-521 key (the hash Go pairs with the curve).
+fn aws_lc_ecdsa(alg: KeyAlgorithm) -> Option<&'static aws_lc_rs::signature::EcdsaSigningAlgorithm> {
+    match alg {
+        KeyAlgorithm::EcdsaP384 => Some(&aws_lc_rs::signature::ECDSA_P384_SHA384_ASN1_SIGNING),
+        KeyAlgorithm::EcdsaP521 => Some(&aws_lc_rs::signature::ECDSA_P521_SHA512_ASN1_SIGNING),
+        _ => None,
+    }
+}
+
+/// A P-384 or P-521 key pair from SEC1 DER (with or without the curve) or PKCS#8.
+fn aws_lc_pair(
+    alg: KeyAlgorithm,
+    der: &[u8],
+) -> Result<aws_lc_rs::signature::EcdsaKeyPair, PkiError> {
+    let signing = aws_lc_ecdsa(alg).ok_or_else(|| crypto("not a P-384 or P-521 key"))?;
+    aws_lc_rs::signature::EcdsaKeyPair::from_private_key_der(signing, der)
+        .map_err(|e| bad("EC")(e.to_string()))
+}
+
+/// SEC1 DER with the curve and the public key, as Go's `MarshalECPrivateKey` writes it.
+fn aws_lc_sec1(pair: &aws_lc_rs::signature::EcdsaKeyPair) -> Result<Zeroizing<Vec<u8>>, PkiError> {
+    use aws_lc_rs::encoding::AsDer;
+    let der = pair.private_key().as_der().map_err(crypto)?;
+    Ok(Zeroizing::new(der.as_ref().to_vec()))
+}
 
 fn crypto(e: impl fmt::Display) -> PkiError {
     PkiError::Crypto(e.to_string())
@@ -90,6 +126,11 @@ impl PrivateKey {
             KeyAlgorithm::EcdsaP256 => {
                 let key = p256::SecretKey::random(&mut rand_core::OsRng);
                 sec1_der(&key)?
+            }
+            KeyAlgorithm::EcdsaP384 | KeyAlgorithm::EcdsaP521 => {
+                let signing = aws_lc_ecdsa(alg).ok_or_else(|| crypto("no such curve"))?;
+                let pair = aws_lc_rs::signature::EcdsaKeyPair::generate(signing).map_err(crypto)?;
+                aws_lc_sec1(&pair)?
             }
             KeyAlgorithm::Rsa => {
                 use aws_lc_rs::encoding::AsDer;
@@ -129,7 +170,7 @@ impl PrivateKey {
     pub fn from_labelled_der(label: &str, der: &[u8]) -> Result<Self, PkiError> {
         match label {
             pemx::RSA_PRIVATE_KEY => Self::from_pkcs1_der(der),
-            pemx::EC_PRIVATE_KEY => Self::from_sec1_der(der),
+            pemx::EC_PRIVATE_KEY => Self::from_sec1_der(der, None),
             pemx::ED25519_PRIVATE_KEY => {
                 let key = Self::from_pkcs8_der(der)?;
                 if key.alg != KeyAlgorithm::Ed25519 {
@@ -150,7 +191,7 @@ impl PrivateKey {
     pub fn from_der_like_go(der: &[u8]) -> Option<Self> {
         Self::from_pkcs1_der(der)
             .or_else(|_| Self::from_pkcs8_der(der))
-            .or_else(|_| Self::from_sec1_der(der))
+            .or_else(|_| Self::from_sec1_der(der, None))
             .ok()
     }
 
@@ -177,11 +218,33 @@ impl PrivateKey {
         Ok(Self::new(KeyAlgorithm::Rsa, Zeroizing::new(der.to_vec())))
     }
 
-    fn from_sec1_der(der: &[u8]) -> Result<Self, PkiError> {
+    /// SEC1 `ECPrivateKey`; `outer_curve` is the curve a PKCS#8 wrapper names (the inner key may
+    /// then leave it out). Without either, P-256.
+    fn from_sec1_der(
+        der: &[u8],
+        outer_curve: Option<pkcs8::ObjectIdentifier>,
+    ) -> Result<Self, PkiError> {
         let parsed = sec1::EcPrivateKey::from_der(der).map_err(|e| bad("EC")(e.to_string()))?;
-        let curve = parsed.parameters.and_then(|p| p.named_curve());
-        if curve.is_some_and(|c| c != OID_P256) {
-            return Err(bad("EC")("only P-256 keys are supported".into()));
+        let inner_curve = parsed.parameters.and_then(|p| p.named_curve());
+        let curve = inner_curve.or(outer_curve);
+        let other = match curve {
+            Some(c) if c == OID_P384 => Some(KeyAlgorithm::EcdsaP384),
+            Some(c) if c == OID_P521 => Some(KeyAlgorithm::EcdsaP521),
+            Some(c) if c != OID_P256 => {
+                return Err(bad("EC")(format!(
+                    "unsupported curve {c}: use P-256, P-384 or P-521"
+                )))
+            }
+            _ => None,
+        };
+        if let Some(alg) = other {
+            // Checked (and the public key derived when missing) by aws-lc; kept as Go writes it.
+            let pair = aws_lc_pair(alg, der)?;
+            let der = match inner_curve.is_some() && parsed.public_key.is_some() {
+                true => Zeroizing::new(der.to_vec()),
+                false => aws_lc_sec1(&pair)?,
+            };
+            return Ok(Self::new(alg, der));
         }
         let key = p256::SecretKey::from_slice(parsed.private_key)
             .map_err(|e| bad("EC")(e.to_string()))?;
@@ -205,7 +268,8 @@ impl PrivateKey {
                 Zeroizing::new(kp.secret_key.to_vec()),
             ))
         } else if oid == OID_EC {
-            Self::from_sec1_der(info.private_key)
+            let curve = info.algorithm.parameters_oid().ok();
+            Self::from_sec1_der(info.private_key, curve)
         } else if oid == OID_RSA {
             Self::from_pkcs1_der(info.private_key)
         } else {
@@ -241,7 +305,9 @@ impl PrivateKey {
             KeyAlgorithm::Ed25519 => {
                 pemx::encode_secret(pemx::ED25519_PRIVATE_KEY, &self.secret_pkcs8_der()?)
             }
-            KeyAlgorithm::EcdsaP256 => pemx::encode_secret(pemx::EC_PRIVATE_KEY, &self.der),
+            KeyAlgorithm::EcdsaP256 | KeyAlgorithm::EcdsaP384 | KeyAlgorithm::EcdsaP521 => {
+                pemx::encode_secret(pemx::EC_PRIVATE_KEY, &self.der)
+            }
             KeyAlgorithm::Rsa => pemx::encode_secret(pemx::RSA_PRIVATE_KEY, &self.der),
         })
     }
@@ -270,6 +336,13 @@ impl PrivateKey {
                 Ok(Zeroizing::new(
                     key.to_pkcs8_der().map_err(crypto)?.as_bytes().to_vec(),
                 ))
+            }
+            KeyAlgorithm::EcdsaP384 | KeyAlgorithm::EcdsaP521 => {
+                let Signer::Ecdsa(pair) = self.signer()? else {
+                    return Err(crypto("not a P-384 or P-521 key"));
+                };
+                let doc = pair.to_pkcs8v1().map_err(crypto)?;
+                Ok(Zeroizing::new(doc.as_ref().to_vec()))
             }
             KeyAlgorithm::Rsa => {
                 let algorithm = pkcs8::AlgorithmIdentifierRef {
@@ -301,6 +374,9 @@ impl PrivateKey {
                 Signer::Ed25519(ed25519_dalek::SigningKey::from_bytes(seed))
             }
             KeyAlgorithm::EcdsaP256 => Signer::P256(p256::ecdsa::SigningKey::from(self.p256()?)),
+            KeyAlgorithm::EcdsaP384 | KeyAlgorithm::EcdsaP521 => {
+                Signer::Ecdsa(aws_lc_pair(self.alg, &self.der)?)
+            }
             KeyAlgorithm::Rsa => {
                 Signer::Rsa(aws_lc_rs::rsa::KeyPair::from_der(&self.der).map_err(crypto)?)
             }
@@ -325,6 +401,12 @@ impl PrivateKey {
                 .to_public_key_der()
                 .map_err(crypto)?
                 .into_vec()),
+            Signer::Ecdsa(pair) => {
+                use aws_lc_rs::encoding::AsDer;
+                use aws_lc_rs::signature::KeyPair;
+                let spki = pair.public_key().as_der().map_err(crypto)?;
+                Ok(spki.as_ref().to_vec())
+            }
             Signer::Rsa(pair) => {
                 use aws_lc_rs::encoding::AsDer;
                 use aws_lc_rs::signature::KeyPair;
@@ -334,12 +416,14 @@ impl PrivateKey {
         }
     }
 
-    /// The signature algorithm Go pairs with this key: Ed25519, ecdsa-with-SHA256,
-    /// sha512WithRSAEncryption (`C:x509/csr.go`).
+    /// The signature algorithm Go pairs with this key: Ed25519, ecdsa-with-SHA256 (P-256),
+    /// -SHA384 (P-384), -SHA512 (P-521), sha512WithRSAEncryption (`C:x509/csr.go`).
     pub fn signature_algorithm(&self) -> spki::AlgorithmIdentifierOwned {
         let (oid, null) = match self.alg {
             KeyAlgorithm::Ed25519 => ("1.3.101.112", false),
             KeyAlgorithm::EcdsaP256 => ("1.2.840.10045.4.3.2", false),
+            KeyAlgorithm::EcdsaP384 => ("1.2.840.10045.4.3.3", false),
+            KeyAlgorithm::EcdsaP521 => ("1.2.840.10045.4.3.4", false),
             KeyAlgorithm::Rsa => ("1.2.840.113549.1.1.13", true),
         };
         spki::AlgorithmIdentifierOwned {
@@ -360,6 +444,12 @@ impl PrivateKey {
             Signer::P256(key) => {
                 let sig: p256::ecdsa::Signature = key.sign(message);
                 Ok(sig.to_der().as_bytes().to_vec())
+            }
+            Signer::Ecdsa(pair) => {
+                let sig = pair
+                    .sign(&aws_lc_rs::rand::SystemRandom::new(), message)
+                    .map_err(crypto)?;
+                Ok(sig.as_ref().to_vec())
             }
             Signer::Rsa(pair) => {
                 let mut sig = vec![0u8; pair.public_modulus_len()];
