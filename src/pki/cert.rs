@@ -264,6 +264,15 @@ impl Certificate {
     }
 }
 
+/// The named curve (dotted OID) of an EC public key; `None` for other keys.
+fn named_curve(spki: &x509_parser::x509::SubjectPublicKeyInfo) -> Option<String> {
+    spki.algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.to_id_string())
+}
+
 /// Verify `signature` over `message` by `key` as Go's x509 does. ECDSA (SHA-256, -384 or -512
 /// on P-256, P-384 or P-521, the pairs Go accepts) goes through aws-lc: x509-parser's ring has
 /// neither P-521 nor ecdsa-with-SHA512, which Go uses for P-521 keys. Everything else goes
@@ -278,12 +287,7 @@ pub(crate) fn verify_signature(
     message: &[u8],
 ) -> Result<(), String> {
     use aws_lc_rs::signature as sig;
-    let curve = key
-        .algorithm
-        .parameters
-        .as_ref()
-        .and_then(|p| p.as_oid().ok())
-        .map(|o| o.to_id_string());
+    let curve = named_curve(key);
     let ecdsa: Option<&'static sig::EcdsaVerificationAlgorithm> = match (
         algorithm.algorithm.to_id_string().as_str(),
         curve.as_deref(),
@@ -329,12 +333,7 @@ fn key_algorithm_name(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> Str
     match spki.parsed() {
         Ok(PublicKey::RSA(rsa)) => format!("RSA-{}", rsa.key_size()),
         Ok(PublicKey::EC(_)) => {
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string());
+            let curve = named_curve(spki);
             match curve.as_deref() {
                 Some("1.2.840.10045.3.1.7") => "ECDSA P-256".into(),
                 Some("1.3.132.0.34") => "ECDSA P-384".into(),
