@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -839,34 +839,36 @@ impl Appending {
     /// # Errors
     /// I/O errors.
     pub fn open(path: &Path, mode: u32) -> Result<Self, WriteError> {
-        let open = |create: bool, read: bool| {
+        if fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo()) {
+            return Self::open_pipe(path);
+        }
+        // `new`: create it (and so know it is this appender's); else open it, or create it
+        // through a dangling symlink (which an exclusive create refuses).
+        let open = |new: bool, read: bool| {
             OpenOptions::new()
-                .create_new(create)
+                .create_new(new)
+                .create(!new)
                 .read(read)
                 .append(true)
                 .mode(mode)
                 .open(path)
         };
         // Read access is only for the last byte; a write-only file is still appended to.
-        let open = |create: bool| match open(create, true) {
-            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => (open(create, false), false),
+        let open = |new: bool| match open(new, true) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => (open(new, false), false),
             file => (file, true),
         };
-        loop {
+        // Each round ends with the lock on the file the name leads to, unless an appender
+        // that failed removed it meanwhile; a name replaced over and over is given up on.
+        for _ in 0..1000 {
             let (created, (file, readable)) = match open(true) {
                 (Err(e), _) if e.kind() == io::ErrorKind::AlreadyExists => (false, open(false)),
                 opened => (true, opened),
             };
-            let file = match file {
-                // Removed (by an appender that failed) between the two opens: start again.
-                Err(e) if !created && e.kind() == io::ErrorKind::NotFound => continue,
-                file => file.map_err(io_err(path))?,
-            };
+            let file = file.map_err(io_err(path))?;
             file.lock().map_err(io_err(path))?;
             let meta = file.metadata().map_err(io_err(path))?;
             let regular = meta.is_file();
-            // An appender that failed before this one got the lock may have removed the file:
-            // append only to the file the name still leads to.
             if regular && !fs::metadata(path).is_ok_and(|now| same_file(&now, &meta)) {
                 continue;
             }
@@ -874,7 +876,9 @@ impl Appending {
                 file,
                 path: path.to_path_buf(),
                 regular,
-                created,
+                // Another appender may have got the lock first and written: then the lines are
+                // theirs, and a failure here only cuts back to them.
+                created: created && meta.len() == 0,
                 start: meta.len(),
                 written: 0,
                 torn: false,
@@ -885,11 +889,47 @@ impl Appending {
                     .file
                     .set_permissions(fs::Permissions::from_mode(mode))
                     .map_err(io_err(path))?;
-            } else if regular && readable && appending.start > 0 {
+            }
+            if regular && readable && appending.start > 0 {
                 appending.check_start()?;
             }
             return Ok(appending);
         }
+        Err(io_err(path)(io::Error::other(
+            "the file keeps being replaced while talmint waits for its lock",
+        )))
+    }
+
+    /// A pipe as the ledger (`--ledger /dev/stdout | logger`): written to when a process reads
+    /// it. Opened for writing only, or this process would be its own reader and its writes would
+    /// fill the pipe and block, or be lost.
+    fn open_pipe(path: &Path) -> Result<Self, WriteError> {
+        use rustix::fs::OFlags;
+        let file = OpenOptions::new()
+            .append(true)
+            .custom_flags(OFlags::NONBLOCK.bits() as i32)
+            .open(path)
+            .map_err(|e| {
+                match e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) {
+                    true => io_err(path)(io::Error::other(
+                        "it is a named pipe that no process is reading",
+                    )),
+                    false => io_err(path)(e),
+                }
+            })?;
+        // Someone reads: wait for them as a pipe's writer does.
+        let flags = rustix::fs::fcntl_getfl(&file).map_err(|e| io_err(path)(e.into()))?;
+        rustix::fs::fcntl_setfl(&file, flags - OFlags::NONBLOCK)
+            .map_err(|e| io_err(path)(e.into()))?;
+        Ok(Appending {
+            file,
+            path: path.to_path_buf(),
+            regular: false,
+            created: false,
+            start: 0,
+            written: 0,
+            torn: false,
+        })
     }
 
     /// Refuse a file that is not a ledger; note a torn last line. Under the lock, so no other

@@ -1319,3 +1319,86 @@ fn a_device_as_the_ledger_is_written_into_and_keeps_its_mode() {
     assert_eq!(meta.permissions().mode() & 0o777, 0o666, "mode kept");
     assert!(env.path("a.talosconfig").exists() && env.path("out/user-2.talosconfig").exists());
 }
+
+/// Run `command` and wait at most `secs` for it: a regression that spins or blocks fails the
+/// test instead of hanging the suite.
+fn output_within(mut command: std::process::Command, secs: u64) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("still running after {secs} s: {command:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Review r14: a ledger that is a dangling symlink (a dotfile manager's, or a log path not made
+/// yet) made the appender spin for ever; its target is created, as any file written through a
+/// link.
+#[test]
+fn a_dangling_symlink_as_the_ledger_has_its_target_created() {
+    let env = Env::new();
+    setup(&env);
+    std::os::unix::fs::symlink("ledgers/main.jsonl", env.path("ledger.jsonl")).unwrap();
+    std::fs::create_dir(env.path("ledgers")).unwrap();
+    let mut c = env.talmint();
+    c.args(["config", "new", "a.tc", "--with-secrets", "secrets.yaml"])
+        .args(["--ledger", "ledger.jsonl"]);
+    let out = output_within(c, 20);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let text = String::from_utf8(env.read("ledgers/main.jsonl")).unwrap();
+    assert_eq!(text.lines().count(), 1);
+}
+
+/// Review r14: a named pipe as the ledger was opened for reading too, so talmint was its own
+/// reader: with no one else reading, a roster filled the pipe and blocked for ever (a short one
+/// lost its lines). Now a pipe nobody reads is refused at once, and one that is read gets every
+/// line.
+#[test]
+fn a_named_pipe_as_the_ledger_needs_a_reader_and_gets_every_line() {
+    let env = Env::new();
+    setup(&env);
+    let made = std::process::Command::new("mkfifo")
+        .arg(env.path("ledger.fifo"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(made);
+    env.write("team.yaml", roster(300));
+    let issue = || {
+        let mut c = env.talmint();
+        c.args(ISSUE_TEAM).args(["--ledger", "ledger.fifo"]);
+        c
+    };
+    let out = output_within(issue(), 20);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("ledger.fifo: it is a named pipe that no process is reading"),
+        "{err}"
+    );
+    assert!(!env.path("out").exists());
+
+    let fifo = env.path("ledger.fifo");
+    let reader = std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap());
+    // Until the reader has the pipe open (as a log collector would), talmint refuses it and
+    // writes nothing: try again.
+    let mut out = output_within(issue(), 60);
+    for _ in 0..100 {
+        if out.status.success() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        out = output_within(issue(), 60);
+    }
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(reader.join().unwrap().lines().count(), 300);
+}
