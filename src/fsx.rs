@@ -271,41 +271,65 @@ pub fn stage_unsynced(
 /// `/tmp`) owned by neither this user nor the directory's owner; a named pipe owned by another
 /// user; a block device or socket.
 pub fn replaced_path(path: &Path, clobber: Clobber) -> Result<PathBuf, WriteError> {
+    refuse_planted_links(path, path)?;
     if clobber == Clobber::Refuse {
         return Ok(path.to_path_buf());
-    }
-    if let Ok(end) = fs::metadata(path) {
-        if !end.is_file() && !end.is_dir() {
-            check_special(path, &end)?;
-            return Ok(path.to_path_buf());
-        }
     }
     // Follow the chain link by link (as the kernel does, at most 40), so that a link whose
     // target does not exist yet (a dotfile manager's) gives that target, which is then created.
     let mut at = path.to_path_buf();
+    let mut end = None;
     for _ in 0..40 {
         match at.symlink_metadata() {
-            Ok(m) if m.file_type().is_symlink() => {
-                if planted_in_shared_dir(&at, &m) {
-                    return Err(refused(
-                        path,
-                        &format!(
-                            "{} is a symbolic link another user (uid {}) made in a shared \
-                             directory, so it may lead anywhere: remove it or write elsewhere",
-                            at.display(),
-                            std::os::unix::fs::MetadataExt::uid(&m)
-                        ),
-                    ));
+            Ok(m) if m.file_type().is_symlink() => match fs::read_link(&at) {
+                Ok(target) => {
+                    at = parent_of(&at).join(target);
+                    refuse_planted_links(path, &at)?;
                 }
-                match fs::read_link(&at) {
-                    Ok(target) => at = parent_of(&at).join(target),
-                    Err(_) => break,
-                }
+                Err(_) => break,
+            },
+            _ => {
+                end = Some(at.clone());
+                break;
             }
-            _ => return Ok(at),
         }
     }
-    Ok(path.to_path_buf())
+    // A device or pipe at the end, as the kernel follows the name, is written into through the
+    // name (`/dev/stdout` into a pipe: its chain of /proc links ends in `pipe:[…]`, no path).
+    if let Ok(kernel_end) = fs::metadata(path) {
+        if !kernel_end.is_file() && !kernel_end.is_dir() {
+            let named = end
+                .as_ref()
+                .and_then(|e| e.symlink_metadata().ok())
+                .is_some_and(|m| m.file_type().is_fifo());
+            check_special(path, &kernel_end, named)?;
+            return Ok(path.to_path_buf());
+        }
+    }
+    Ok(end.unwrap_or_else(|| path.to_path_buf()))
+}
+
+/// [`WriteError::Refused`] (naming `shown`) when `path` or any directory on the way to it is a
+/// symbolic link another user planted in a shared directory (the kernel's `protected_symlinks`
+/// rule, which this process's own walk along a link chain would otherwise get around).
+fn refuse_planted_links(shown: &Path, path: &Path) -> Result<(), WriteError> {
+    for at in path.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+        match at.symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() && planted_in_shared_dir(at, &m) => {
+                return Err(refused(
+                    shown,
+                    &format!(
+                        "{} is a symbolic link another user (uid {}) made in a shared \
+                         directory, so it may lead anywhere: remove it or write elsewhere",
+                        at.display(),
+                        std::os::unix::fs::MetadataExt::uid(&m)
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn refused(path: &Path, reason: &str) -> WriteError {
@@ -316,16 +340,17 @@ fn refused(path: &Path, reason: &str) -> WriteError {
 }
 
 /// A device or pipe may be written into when it is a character device (`/dev/null`, a
-/// terminal) or a pipe this user owns (`/dev/stdout` into a pipe, a `mkfifo` of one's own); a
-/// named pipe of another user's would pass what is written to whoever reads it.
-fn check_special(path: &Path, end: &fs::Metadata) -> Result<(), WriteError> {
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+/// terminal), a pipe with no name (`/dev/stdout` into `| kubectl …`, whoever made it) or a named
+/// pipe this user owns (a `mkfifo` of one's own); a named pipe of another user's would pass what
+/// is written to whoever reads it.
+fn check_special(path: &Path, end: &fs::Metadata, named: bool) -> Result<(), WriteError> {
+    use std::os::unix::fs::MetadataExt;
     let kind = end.file_type();
     if kind.is_char_device() {
         return Ok(());
     }
     if kind.is_fifo() {
-        if end.uid() == rustix::process::geteuid().as_raw() {
+        if !named || end.uid() == rustix::process::geteuid().as_raw() {
             return Ok(());
         }
         return Err(refused(
@@ -529,8 +554,10 @@ impl Batch {
             flush_error: std::sync::Mutex::new(None),
             created: Vec::new(),
         };
-        // A file where a directory belongs, or a directory that cannot be written, is refused
-        // now, before anything is issued or recorded.
+        // A file where a directory belongs, a directory that cannot be written, or a link
+        // another user planted on the way, is refused now, before anything is issued or
+        // recorded.
+        refuse_planted_links(&batch.dir, &batch.dir)?;
         if batch.dir.symlink_metadata().is_ok() {
             check_dir(&batch.dir, &batch.dir)?;
         } else {
@@ -694,6 +721,7 @@ impl Drop for Batch {
 /// The I/O error creating `path` would meet (`No such file or directory`, `Not a directory`,
 /// `Permission denied`).
 pub fn check_parent(path: &Path) -> Result<(), WriteError> {
+    refuse_planted_links(path, path)?;
     check_dir(parent_of(path), path)
 }
 
@@ -758,6 +786,14 @@ pub fn existing_mode(path: &Path) -> Option<u32> {
         .map(|m| m.permissions().mode() & 0o7777)
 }
 
+fn not_a_lock(lock_path: &Path) -> WriteError {
+    refused(
+        lock_path,
+        "it is not a plain file (a link, a pipe or a device someone put there), so it cannot be \
+         the lock: remove it",
+    )
+}
+
 /// Take an exclusive advisory lock on `<path>.lock` (never on the file replaced by rename),
 /// created for the purpose and removed when the lock is dropped.
 ///
@@ -771,15 +807,28 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
     let mut name = path.as_os_str().to_owned();
     name.push(".lock");
     let lock_path = PathBuf::from(name);
+    // Never through a link nor into a pipe someone put there (a planted `x.lock` would have
+    // root create files elsewhere, or hang on the pipe): a lock file is a plain file.
+    let no_follow = (rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32;
     loop {
         let file = match OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .mode(SECRET_MODE)
+            .custom_flags(no_follow)
             .open(&lock_path)
         {
-            Ok(file) => file,
+            Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => file,
+            // A device, a pipe (one with no reader fails to open: ENXIO) or a link (ELOOP).
+            Ok(_) => return Err(not_a_lock(&lock_path)),
+            Err(e)
+                if [rustix::io::Errno::LOOP, rustix::io::Errno::NXIO]
+                    .iter()
+                    .any(|n| e.raw_os_error() == Some(n.raw_os_error())) =>
+            {
+                return Err(not_a_lock(&lock_path))
+            }
             // No lock file can be made beside it, but the file itself may be written: it will
             // be rewritten in place (see `write`), so it can carry the lock itself.
             Err(e) if e.kind() == io::ErrorKind::PermissionDenied && path.is_file() => {

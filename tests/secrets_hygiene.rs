@@ -324,3 +324,134 @@ fn a_talosconfig_edit_takes_others_access_away() {
         .mode();
     assert_eq!(mode & 0o777, 0o660);
 }
+
+/// Review r14b: a link another user planted in a shared directory was checked only as the last
+/// name: a planted link to a character device (their terminal) got the secrets written into it,
+/// and a planted link to a directory of theirs gave them the replaced file (its owner, theirs,
+/// was kept). Every link on the way is checked now, for a file as for a roster's directory.
+#[test]
+fn force_refuses_planted_links_to_devices_and_directories_on_the_way() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = common::Env::new();
+    if !as_root(&env) {
+        return;
+    }
+    env.ok(&["gen", "secrets"]);
+    shared_dir(&env);
+    let plant = |target: &std::path::Path, link: &str| {
+        let link = env.path(link);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        std::os::unix::fs::lchown(&link, Some(NOBODY), Some(NOBODY)).unwrap();
+    };
+    // Their "terminal": a null device of the test's own, so nothing real is written to.
+    let made = std::process::Command::new("mknod")
+        .args([
+            "-m",
+            "666",
+            env.path("their-tty").to_str().unwrap(),
+            "c",
+            "1",
+            "3",
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made);
+    plant(&env.path("their-tty"), "shared/tty");
+    // Their directory, with a file of theirs in it.
+    let theirs = env.path("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.write("theirs/out", "theirs");
+    for p in [&theirs, &theirs.join("out")] {
+        std::os::unix::fs::chown(p, Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    plant(&theirs, "shared/dir");
+    let before = env.tree_digest();
+    for args in [
+        &["gen", "secrets", "-o", "shared/tty", "--force"][..],
+        &["gen", "secrets", "-o", "shared/dir/out", "--force"],
+        &[
+            "config",
+            "new",
+            "shared/dir/c.tc",
+            "--with-secrets",
+            "secrets.yaml",
+        ],
+        &[
+            "issue",
+            "--roster",
+            "r.yaml",
+            "--with-secrets",
+            "secrets.yaml",
+            "-o",
+            "shared/dir",
+        ],
+    ] {
+        env.write("r.yaml", "entries:\n  - name: a\n    roles: [os:reader]\n");
+        let out = env.run(args);
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("is a symbolic link another user (uid 65534) made in a shared directory"),
+            "{args:?}: {err}"
+        );
+        std::fs::remove_file(env.path("r.yaml")).unwrap();
+        assert_eq!(env.tree_digest(), before, "{args:?}: nothing written");
+    }
+}
+
+/// Review r14b: `sudo talmint … -o /dev/stdout --force | kubectl …` was refused, its pipe being
+/// another user's: a pipe with no name is the caller's own plumbing, whoever made it.
+#[test]
+fn force_writes_into_a_pipe_another_user_made_for_its_output() {
+    use std::io::Read;
+    let env = common::Env::new();
+    if !as_root(&env) {
+        return;
+    }
+    // The pipe of an unprivileged user's shell (`… | kubectl`), written by root (sudo).
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    std::os::unix::fs::fchown(&writer, Some(NOBODY), Some(NOBODY)).unwrap();
+    let child = env
+        .talmint()
+        .args(["gen", "secrets", "-o", "/dev/stdout", "--force"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut text = String::new();
+    reader.read_to_string(&mut text).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(text.contains("secrets:"), "{text}");
+}
+
+/// Review r14b: the talosconfig's lock file was opened through links and into pipes: a
+/// `tc.lock` planted as a link made root create files elsewhere (then spin), as a pipe it hung.
+#[test]
+fn a_planted_lock_file_is_refused_not_followed() {
+    let env = common::Env::new();
+    env.ok(&["gen", "secrets"]);
+    env.ok(&["config", "new", "tc", "--with-secrets", "secrets.yaml"]);
+    std::os::unix::fs::symlink(env.path("elsewhere"), env.path("tc.lock")).unwrap();
+    let out = env.run(&["config", "endpoint", "10.5.0.2", "--talosconfig", "tc"]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("tc.lock: it is not a plain file"), "{err}");
+    assert!(
+        !env.path("elsewhere").exists(),
+        "nothing created through the link"
+    );
+
+    std::fs::remove_file(env.path("tc.lock")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(env.path("tc.lock"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(made);
+    let out = env.run(&["config", "endpoint", "10.5.0.2", "--talosconfig", "tc"]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("tc.lock: it is not a plain file"), "{err}");
+}
