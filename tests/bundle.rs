@@ -592,3 +592,45 @@ fn from_controlplane_config_refuses_a_key_that_is_not_text() {
         assert!(!env.path("back.yaml").exists());
     }
 }
+
+/// Review r14b: a number or boolean in a plain text field (a token, the cluster id) is read as
+/// its text, as go-yaml stores any scalar into a Go string; only key and certificate fields
+/// (base64 or PEM) refuse it.
+#[test]
+fn from_controlplane_config_reads_a_number_in_a_text_field_as_its_text() {
+    let env = Env::new();
+    env.ok(&["gen", "secrets", "-o", "orig.yaml"]);
+    env.ok(&[
+        "gen",
+        "config",
+        "c",
+        "https://10.0.0.1:6443",
+        "--with-secrets",
+        "orig.yaml",
+        "-o",
+        "out",
+    ]);
+    let text = String::from_utf8(env.read("out/controlplane.yaml")).unwrap();
+    let damaged: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("    token: ") {
+            Some(_) => "    token: 12345\n".to_string(),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    assert_ne!(damaged, text);
+    env.write("num.yaml", damaged);
+    let out = env.ok(&[
+        "gen",
+        "secrets",
+        "--from-controlplane-config",
+        "num.yaml",
+        "-o",
+        "-",
+    ]);
+    let bundle = common::stdout(&out);
+    assert!(
+        bundle.contains("trustdinfo:\n    token: \"12345\"\n"),
+        "{bundle}"
+    );
+}

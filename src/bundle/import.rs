@@ -133,9 +133,12 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
             docs.push(v);
         }
     }
-    // A field's text; missing or null is `None` (left empty, as talosctl does), any other kind
-    // of value an error (talosctl fails to decode it; dropping it would lose a key silently).
-    let get = |v: &Value, path: &[&str]| -> Result<Option<String>, ImportError> {
+    // A field's text; missing or null is `None` (left empty, as talosctl does). A list or a
+    // mapping is an error (talosctl fails to decode it; dropping it would lose a key silently),
+    // and so is a number or a boolean where talosctl decodes base64 or PEM; in a plain text field
+    // (`text`: a token, an id, a secret), go-yaml stores any scalar as its text, and so does
+    // talmint.
+    let field = |v: &Value, path: &[&str], text: bool| -> Result<Option<String>, ImportError> {
         let mut cur = v;
         for (i, p) in path.iter().enumerate() {
             cur = match cur {
@@ -156,6 +159,8 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
         match cur {
             Value::Null => Ok(None),
             Value::String(s) => Ok(Some(s.clone())),
+            Value::Number(n) if text => Ok(Some(n.to_string())),
+            Value::Bool(b) if text => Ok(Some(b.to_string())),
             other => Err(fail(format!(
                 "{}: expected a string, found {}",
                 path.join("."),
@@ -163,6 +168,8 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
             ))),
         }
     };
+    let get = |v: &Value, path: &[&str]| field(v, path, false);
+    let text = |v: &Value, path: &[&str]| field(v, path, true);
     let b64 = |field: &str, value: Option<String>| -> Result<Vec<u8>, ImportError> {
         match value {
             None => Ok(Vec::new()),
@@ -239,8 +246,8 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
             None => None,
         },
     };
-    let mut secretbox = get(v1, &["cluster", "secretboxEncryptionSecret"])?.unwrap_or_default();
-    let aescbc = get(v1, &["cluster", "aescbcEncryptionSecret"])?.unwrap_or_default();
+    let mut secretbox = text(v1, &["cluster", "secretboxEncryptionSecret"])?.unwrap_or_default();
+    let aescbc = text(v1, &["cluster", "aescbcEncryptionSecret"])?.unwrap_or_default();
     if let Some(enc) = doc("KubeEtcdEncryptionConfig") {
         // Talos compat: the first key of the first provider of the first resource block that
         // lists `secrets`, when that provider is secretbox (`bundle.go:177-255`).
@@ -270,10 +277,10 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
         }
     }
     let (id, secret) = match doc("DiscoveryIdentityConfig") {
-        Some(d) => (get(d, &["clusterID"])?, get(d, &["clusterSecret"])?),
+        Some(d) => (text(d, &["clusterID"])?, text(d, &["clusterSecret"])?),
         None => (
-            get(v1, &["cluster", "id"])?,
-            get(v1, &["cluster", "secret"])?,
+            text(v1, &["cluster", "id"])?,
+            text(v1, &["cluster", "secret"])?,
         ),
     };
     Ok(SecretsBundle {
@@ -282,12 +289,12 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
             secret: Zeroizing::new(secret.unwrap_or_default()),
         }),
         secrets: Some(Secrets {
-            bootstrap_token: Zeroizing::new(get(v1, &["cluster", "token"])?.unwrap_or_default()),
+            bootstrap_token: Zeroizing::new(text(v1, &["cluster", "token"])?.unwrap_or_default()),
             aescbc_encryption_secret: Zeroizing::new(aescbc),
             secretbox_encryption_secret: Zeroizing::new(secretbox),
         }),
         trustd_info: Some(super::TrustdInfo {
-            token: Zeroizing::new(get(v1, &["machine", "token"])?.unwrap_or_default()),
+            token: Zeroizing::new(text(v1, &["machine", "token"])?.unwrap_or_default()),
         }),
         certs: Some(Certs {
             etcd,

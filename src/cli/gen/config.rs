@@ -463,7 +463,9 @@ fn load_secrets(path: &Path) -> anyhow::Result<SecretsBundle> {
     // another Talos file.
     let bundle = SecretsBundle::parse(&text).map_err(|e| {
         let what = match talmint::inspect::yaml_kind(&text) {
-            Some(talmint::inspect::Kind::Talosconfig) => ": it is a talosconfig",
+            Some(talmint::inspect::Kind::Talosconfig) => {
+                ": it is a talosconfig; give the secrets.yaml that gen secrets or gen config wrote"
+            }
             Some(talmint::inspect::Kind::MachineConfig) => {
                 ": it is a machine config (gen secrets --from-controlplane-config makes a bundle \
                  from a controlplane config)"
