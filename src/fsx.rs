@@ -313,18 +313,56 @@ pub fn replaced_path(path: &Path, clobber: Clobber) -> Result<PathBuf, WriteErro
 /// symbolic link another user planted in a shared directory (the kernel's `protected_symlinks`
 /// rule, which this process's own walk along a link chain would otherwise get around).
 fn refuse_planted_links(shown: &Path, path: &Path) -> Result<(), WriteError> {
-    for at in path.ancestors().filter(|a| !a.as_os_str().is_empty()) {
-        match at.symlink_metadata() {
-            Ok(m) if m.file_type().is_symlink() && planted_in_shared_dir(at, &m) => {
-                return Err(refused(
-                    shown,
-                    &format!(
-                        "{} is a symbolic link another user (uid {}) made in a shared \
-                         directory, so it may lead anywhere: remove it or write elsewhere",
-                        at.display(),
-                        std::os::unix::fs::MetadataExt::uid(&m)
-                    ),
-                ));
+    use std::collections::VecDeque;
+    use std::path::Component;
+    // Resolve the name component by component, as the kernel does, so that a planted link is
+    // met however it is reached (through one's own link too); names that do not exist yet end
+    // the walk (no link can hide there).
+    let mut at = match path.is_absolute() {
+        true => PathBuf::new(),
+        false => std::env::current_dir().map_err(io_err(shown))?,
+    };
+    let mut rest: VecDeque<PathBuf> = path
+        .components()
+        .map(|c| PathBuf::from(c.as_os_str()))
+        .collect();
+    let mut links = 0;
+    while let Some(name) = rest.pop_front() {
+        match name.components().next() {
+            Some(Component::RootDir) => at = PathBuf::from("/"),
+            Some(Component::ParentDir) => {
+                at.pop();
+            }
+            Some(Component::Normal(_)) => {
+                let next = at.join(&name);
+                let Ok(m) = next.symlink_metadata() else {
+                    return Ok(());
+                };
+                if !m.file_type().is_symlink() {
+                    at = next;
+                    continue;
+                }
+                if planted_in_shared_dir(&next, &m) {
+                    return Err(refused(
+                        shown,
+                        &format!(
+                            "{} is a symbolic link another user (uid {}) made in a shared \
+                             directory, so it may lead anywhere: remove it or write elsewhere",
+                            next.display(),
+                            std::os::unix::fs::MetadataExt::uid(&m)
+                        ),
+                    ));
+                }
+                links += 1;
+                let Ok(target) = fs::read_link(&next) else {
+                    return Ok(());
+                };
+                if links > 40 {
+                    return Ok(());
+                }
+                for c in target.components().rev() {
+                    rest.push_front(PathBuf::from(c.as_os_str()));
+                }
             }
             _ => {}
         }
@@ -789,8 +827,8 @@ pub fn existing_mode(path: &Path) -> Option<u32> {
 fn not_a_lock(lock_path: &Path) -> WriteError {
     refused(
         lock_path,
-        "it is not a plain file (a link, a pipe or a device someone put there), so it cannot be \
-         the lock: remove it",
+        "it is not a plain file of this user's or the directory owner's (a link, a pipe, a \
+         device or another user's file someone put there), so it cannot be the lock: remove it",
     )
 }
 
@@ -819,7 +857,14 @@ pub fn lock(path: &Path) -> Result<Lock, WriteError> {
             .custom_flags(no_follow)
             .open(&lock_path)
         {
-            Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => file,
+            // Another user's lock file in a shared directory: they could hold it for ever.
+            Ok(file)
+                if file
+                    .metadata()
+                    .is_ok_and(|m| m.is_file() && !planted_in_shared_dir(&lock_path, &m)) =>
+            {
+                file
+            }
             // A device, a pipe (one with no reader fails to open: ENXIO) or a link (ELOOP).
             Ok(_) => return Err(not_a_lock(&lock_path)),
             Err(e)
@@ -888,6 +933,8 @@ impl Appending {
     /// # Errors
     /// I/O errors.
     pub fn open(path: &Path, mode: u32) -> Result<Self, WriteError> {
+        // The same refusals as for any file written (a link another user planted, their pipe).
+        replaced_path(path, Clobber::Replace)?;
         if fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo()) {
             return Self::open_pipe(path);
         }
@@ -911,7 +958,10 @@ impl Appending {
         // that failed removed it meanwhile; a name replaced over and over is given up on.
         for _ in 0..1000 {
             let (created, (file, readable)) = match open(true) {
-                (Err(e), _) if e.kind() == io::ErrorKind::AlreadyExists => (false, open(false)),
+                // A dangling link's target is created through it: this appender's then too.
+                (Err(e), _) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    (fs::metadata(path).is_err(), open(false))
+                }
                 opened => (true, opened),
             };
             let file = file.map_err(io_err(path))?;
@@ -966,10 +1016,12 @@ impl Appending {
                     false => io_err(path)(e),
                 }
             })?;
-        // Someone reads: wait for them as a pipe's writer does.
+        // Someone reads: wait for them as a pipe's writer does, and for other appenders, so
+        // that lines are not interleaved.
         let flags = rustix::fs::fcntl_getfl(&file).map_err(|e| io_err(path)(e.into()))?;
         rustix::fs::fcntl_setfl(&file, flags - OFlags::NONBLOCK)
             .map_err(|e| io_err(path)(e.into()))?;
+        file.lock().map_err(io_err(path))?;
         Ok(Appending {
             file,
             path: path.to_path_buf(),

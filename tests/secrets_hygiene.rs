@@ -437,7 +437,10 @@ fn a_planted_lock_file_is_refused_not_followed() {
     let out = env.run(&["config", "endpoint", "10.5.0.2", "--talosconfig", "tc"]);
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("tc.lock: it is not a plain file"), "{err}");
+    assert!(
+        err.contains("tc.lock: it is not a plain file of this user"),
+        "{err}"
+    );
     assert!(
         !env.path("elsewhere").exists(),
         "nothing created through the link"
@@ -453,5 +456,86 @@ fn a_planted_lock_file_is_refused_not_followed() {
     let out = env.run(&["config", "endpoint", "10.5.0.2", "--talosconfig", "tc"]);
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("tc.lock: it is not a plain file"), "{err}");
+    assert!(
+        err.contains("tc.lock: it is not a plain file of this user"),
+        "{err}"
+    );
+}
+
+/// Review r14c: a planted link reached through one's own link (`mine/d -> ../shared/pd`, the
+/// latter planted) was not caught; nor was one given as `--ledger`, nor another user's pipe or
+/// lock file there (they could read the ledger, or hold every edit for ever).
+#[test]
+fn planted_links_are_refused_however_reached_and_for_the_ledger_and_lock_too() {
+    let env = common::Env::new();
+    if !as_root(&env) {
+        return;
+    }
+    env.ok(&["gen", "secrets"]);
+    shared_dir(&env);
+    let theirs = env.path("theirs");
+    std::fs::create_dir(&theirs).unwrap();
+    std::os::unix::fs::chown(&theirs, Some(NOBODY), Some(NOBODY)).unwrap();
+    let planted = env.path("shared/pd");
+    std::os::unix::fs::symlink(&theirs, &planted).unwrap();
+    std::os::unix::fs::lchown(&planted, Some(NOBODY), Some(NOBODY)).unwrap();
+    std::fs::create_dir(env.path("mine")).unwrap();
+    std::os::unix::fs::symlink("../shared/pd", env.path("mine/d")).unwrap();
+    let planted_ledger = env.path("shared/ledger.jsonl");
+    std::os::unix::fs::symlink(theirs.join("ledger.jsonl"), &planted_ledger).unwrap();
+    std::os::unix::fs::lchown(&planted_ledger, Some(NOBODY), Some(NOBODY)).unwrap();
+    let before = env.tree_digest();
+    for args in [
+        &[
+            "config",
+            "new",
+            "mine/d/x",
+            "--with-secrets",
+            "secrets.yaml",
+            "--force",
+        ][..],
+        &[
+            "config",
+            "new",
+            "a.tc",
+            "--with-secrets",
+            "secrets.yaml",
+            "--ledger",
+            "shared/ledger.jsonl",
+        ],
+    ] {
+        let out = env.run(args);
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("is a symbolic link another user (uid 65534) made in a shared directory"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(env.tree_digest(), before, "{args:?}: nothing written");
+        assert!(!theirs.join("ledger.jsonl").exists());
+    }
+
+    // Their lock file beside a talosconfig in the shared directory.
+    env.ok(&[
+        "config",
+        "new",
+        "shared/tc",
+        "--with-secrets",
+        "secrets.yaml",
+    ]);
+    let lock = env.write("shared/tc.lock", "");
+    std::os::unix::fs::chown(&lock, Some(NOBODY), Some(NOBODY)).unwrap();
+    let out = env.run(&[
+        "config",
+        "endpoint",
+        "10.5.0.2",
+        "--talosconfig",
+        "shared/tc",
+    ]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("tc.lock: it is not a plain file of this user"),
+        "{err}"
+    );
 }
