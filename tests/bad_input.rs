@@ -412,6 +412,24 @@ const CASES: &[Case] = &[
         code: 2,
     },
     Case {
+        // Review r14c: explicit parameters (here of secp256k1) were taken for P-256, and the
+        // CSR carried another public key than the user's.
+        name: "gen csr with a key of explicit curve parameters",
+        setup: |env| {
+            for args in [
+                &["ecparam", "-name", "secp256k1", "-genkey", "-noout", "-out", "k.sec1"][..],
+                &["ec", "-in", "k.sec1", "-param_enc", "explicit", "-out", "e.sec1"],
+                &["pkcs8", "-topk8", "-nocrypt", "-in", "e.sec1", "-out", "k.key"],
+            ] {
+                let (ok, text) = common::openssl::run(args, env.dir.path());
+                assert!(ok, "openssl {args:?}: {text}");
+            }
+        },
+        args: &["gen", "csr", "--key", "k.key", "--ip", "10.0.0.1"],
+        expect: &["explicit curve parameters are not supported: use a named curve"],
+        code: 1,
+    },
+    Case {
         // Review r14: it showed the DER parser's "expected INTEGER, got SEQUENCE".
         name: "gen csr with a certificate instead of a key",
         setup: ca_pair,

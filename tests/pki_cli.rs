@@ -327,7 +327,13 @@ fn p384_and_p521_keys_sign_csrs_and_certificates_that_openssl_verifies() {
         ]);
         let report = common::stdout(&env.ok(&["verify", "t.tc", "--ca", "ca.crt"]));
         assert!(report.contains("verdict: accepted"), "{curve}: {report}");
+        // The client key is P-256 whatever the ECDSA CA's curve, as Talos's NewKeyPair makes.
         let shown = common::stdout(&env.ok(&["inspect", "t.tc"]));
+        assert!(
+            shown.contains("key algorithm:  ECDSA P-256"),
+            "{curve}: {shown}"
+        );
+        let shown = common::stdout(&env.ok(&["inspect", "ca.key"]));
         assert!(
             shown.contains(&format!("ECDSA {curve}")),
             "{curve}: {shown}"

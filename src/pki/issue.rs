@@ -281,7 +281,7 @@ impl CaKeyPair {
     /// [`PkiError::CaNotValid`], [`PkiError::TtlBeyondCa`], crypto or encoding failures.
     pub fn issue_in(&self, profile: &Profile, window: &Window) -> Result<IssuedCert, PkiError> {
         self.check_window(window)?;
-        self.sign_for(profile, window, PrivateKey::generate(self.key.algorithm())?)
+        self.sign_for(profile, window, PrivateKey::generate(self.key_algorithm())?)
     }
 
     /// [`Self::issue_in`] for a key made beforehand, of [`Self::key_algorithm`].
@@ -295,15 +295,20 @@ impl CaKeyPair {
         key: PrivateKey,
     ) -> Result<IssuedCert, PkiError> {
         self.check_window(window)?;
-        if key.algorithm() != self.key.algorithm() {
+        if key.algorithm() != self.key_algorithm() {
             return Err(PkiError::Crypto("the key is not of the CA's family".into()));
         }
         self.sign_for(profile, window, key)
     }
 
-    /// The family of the keys this CA issues for (its own).
+    /// The algorithm of the keys this CA issues for: its own family, and for any ECDSA CA a
+    /// P-256 key, as Talos's `NewKeyPair` makes (a P-384 or P-521 CA of one's own included).
     pub fn key_algorithm(&self) -> crate::pki::KeyAlgorithm {
-        self.key.algorithm()
+        use crate::pki::KeyAlgorithm;
+        match self.key.algorithm() {
+            KeyAlgorithm::EcdsaP384 | KeyAlgorithm::EcdsaP521 => KeyAlgorithm::EcdsaP256,
+            own => own,
+        }
     }
 
     fn sign_for(

@@ -268,7 +268,18 @@ impl PrivateKey {
                 Zeroizing::new(kp.secret_key.to_vec()),
             ))
         } else if oid == OID_EC {
-            let curve = info.algorithm.parameters_oid().ok();
+            // A named curve, or none (the inner key names it); explicit parameters would be
+            // taken for P-256 below, so they are refused, as Go refuses them.
+            let curve = match info.algorithm.parameters {
+                None => None,
+                Some(_) => Some(info.algorithm.parameters_oid().map_err(|_| {
+                    bad("EC")(
+                        "explicit curve parameters are not supported: use a named curve \
+                         (P-256, P-384 or P-521)"
+                            .into(),
+                    )
+                })?),
+            };
             Self::from_sec1_der(info.private_key, curve)
         } else if oid == OID_RSA {
             Self::from_pkcs1_der(info.private_key)
