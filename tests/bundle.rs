@@ -593,11 +593,11 @@ fn from_controlplane_config_refuses_a_key_that_is_not_text() {
     }
 }
 
-/// Review r14b: a number or boolean in a plain text field (a token, the cluster id) is read as
-/// its text, as go-yaml stores any scalar into a Go string; only key and certificate fields
-/// (base64 or PEM) refuse it.
+/// Review r14b/c: a number or boolean in a plain text field (a token, the cluster id) was first
+/// dropped, then rewritten (go-yaml keeps an unquoted scalar's text as written; serde_yaml keeps
+/// only its value, `1.50` as 1.5): it is refused, naming the field and asking for quotes.
 #[test]
-fn from_controlplane_config_reads_a_number_in_a_text_field_as_its_text() {
+fn from_controlplane_config_asks_to_quote_a_number_in_a_text_field() {
     let env = Env::new();
     env.ok(&["gen", "secrets", "-o", "orig.yaml"]);
     env.ok(&[
@@ -611,26 +611,32 @@ fn from_controlplane_config_reads_a_number_in_a_text_field_as_its_text() {
         "out",
     ]);
     let text = String::from_utf8(env.read("out/controlplane.yaml")).unwrap();
+    let mut first = true;
     let damaged: String = text
         .lines()
         .map(|l| match l.strip_prefix("    token: ") {
-            Some(_) => "    token: 12345\n".to_string(),
-            None => format!("{l}\n"),
+            Some(_) if std::mem::take(&mut first) => "    token: 4.250\n".to_string(),
+            _ => format!("{l}\n"),
         })
         .collect();
     assert_ne!(damaged, text);
     env.write("num.yaml", damaged);
-    let out = env.ok(&[
+    let out = env.run(&[
         "gen",
         "secrets",
         "--from-controlplane-config",
         "num.yaml",
         "-o",
-        "-",
+        "back.yaml",
     ]);
-    let bundle = common::stdout(&out);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
-        bundle.contains("trustdinfo:\n    token: \"12345\"\n"),
-        "{bundle}"
+        err.starts_with(
+            "error: num.yaml: machine.token: a number where text belongs: put it in quotes"
+        ),
+        "{err}"
     );
+    assert!(!err.contains("4.25"), "the value is not shown: {err}");
+    assert!(!env.path("back.yaml").exists());
 }

@@ -95,6 +95,16 @@ impl From<ImportError> for BundleError {
     }
 }
 
+/// Why an unquoted number or boolean in a text field is refused (never the value: a secret).
+fn unquoted(path: &[&str], v: &serde_yaml::Value) -> String {
+    format!(
+        "{}: {} where text belongs: put it in quotes, so that it is read exactly as written \
+         (unquoted, YAML may rewrite it: 1.50 as 1.5)",
+        path.join("."),
+        kind_of(v)
+    )
+}
+
 /// What a YAML value is, for messages (never the value: it may be a key).
 fn kind_of(v: &serde_yaml::Value) -> &'static str {
     use serde_yaml::Value;
@@ -135,9 +145,10 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
     }
     // A field's text; missing or null is `None` (left empty, as talosctl does). A list or a
     // mapping is an error (talosctl fails to decode it; dropping it would lose a key silently),
-    // and so is a number or a boolean where talosctl decodes base64 or PEM; in a plain text field
-    // (`text`: a token, an id, a secret), go-yaml stores any scalar as its text, and so does
-    // talmint.
+    // and so is a number or a boolean where talosctl decodes base64 or PEM. In a plain text field
+    // (`text`: a token, an id, a secret) go-yaml keeps an unquoted scalar's text as written;
+    // serde_yaml keeps only its value (`1.50` is 1.5, `0x1F` is 31), so rather than change a
+    // secret silently, talmint asks for quotes.
     let field = |v: &Value, path: &[&str], text: bool| -> Result<Option<String>, ImportError> {
         let mut cur = v;
         for (i, p) in path.iter().enumerate() {
@@ -159,8 +170,7 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
         match cur {
             Value::Null => Ok(None),
             Value::String(s) => Ok(Some(s.clone())),
-            Value::Number(n) if text => Ok(Some(n.to_string())),
-            Value::Bool(b) if text => Ok(Some(b.to_string())),
+            Value::Number(_) | Value::Bool(_) if text => Err(fail(unquoted(path, cur))),
             other => Err(fail(format!(
                 "{}: expected a string, found {}",
                 path.join("."),
@@ -270,10 +280,19 @@ pub fn from_controlplane_config(text: &str, source: &str) -> Result<SecretsBundl
             .and_then(|s| s.get("keys"))
             .and_then(Value::as_sequence)
             .and_then(|k| k.first())
-            .and_then(|k| k.get("secret"))
-            .and_then(Value::as_str);
-        if let Some(k) = key {
-            secretbox = k.to_string();
+            .and_then(|k| k.get("secret"));
+        let path = ["KubeEtcdEncryptionConfig", "secretbox", "secret"];
+        match key {
+            Some(Value::String(k)) => secretbox = k.clone(),
+            Some(v @ (Value::Number(_) | Value::Bool(_))) => return Err(fail(unquoted(&path, v))),
+            Some(v) if !v.is_null() => {
+                return Err(fail(format!(
+                    "{}: expected a string, found {}",
+                    path.join("."),
+                    kind_of(v)
+                )))
+            }
+            _ => {}
         }
     }
     let (id, secret) = match doc("DiscoveryIdentityConfig") {
