@@ -542,12 +542,8 @@ fn b2_a_damaged_etcd_key_does_not_stop_issuing_os_credentials() {
     );
 }
 
-/// Review r14: a key of the wrong YAML kind (a list, a number) in the control-plane config was
-/// dropped silently, giving a bundle without the OS CA key. talosctl fails to decode it; so
-/// does talmint, naming the field, never its value, and writing nothing.
-#[test]
-fn from_controlplane_config_refuses_a_key_that_is_not_text() {
-    let env = Env::new();
+/// A fresh bundle's `gen config` controlplane.yaml (at `out/`), as text.
+fn controlplane_text(env: &Env) -> String {
     env.ok(&["gen", "secrets", "-o", "orig.yaml"]);
     env.ok(&[
         "gen",
@@ -559,7 +555,28 @@ fn from_controlplane_config_refuses_a_key_that_is_not_text() {
         "-o",
         "out",
     ]);
-    let text = String::from_utf8(env.read("out/controlplane.yaml")).unwrap();
+    String::from_utf8(env.read("out/controlplane.yaml")).unwrap()
+}
+
+/// `gen secrets --from-controlplane-config CONFIG -o back.yaml`.
+fn import_back(env: &Env, config: &str) -> std::process::Output {
+    env.run(&[
+        "gen",
+        "secrets",
+        "--from-controlplane-config",
+        config,
+        "-o",
+        "back.yaml",
+    ])
+}
+
+/// Review r14: a key of the wrong YAML kind (a list, a number) in the control-plane config was
+/// dropped silently, giving a bundle without the OS CA key. talosctl fails to decode it; so
+/// does talmint, naming the field, never its value, and writing nothing.
+#[test]
+fn from_controlplane_config_refuses_a_key_that_is_not_text() {
+    let env = Env::new();
+    let text = controlplane_text(&env);
     for (field, value) in [("machine.ca.key", "[a, b]"), ("machine.ca.key", "42")] {
         let mut in_ca = false;
         let damaged: String = text
@@ -574,14 +591,7 @@ fn from_controlplane_config_refuses_a_key_that_is_not_text() {
             .collect();
         assert_ne!(damaged, text);
         env.write("bad.yaml", damaged);
-        let out = env.run(&[
-            "gen",
-            "secrets",
-            "--from-controlplane-config",
-            "bad.yaml",
-            "-o",
-            "back.yaml",
-        ]);
+        let out = import_back(&env, "bad.yaml");
         let err = common::stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{err}");
         let kind = if value == "42" { "a number" } else { "a list" };
@@ -599,18 +609,7 @@ fn from_controlplane_config_refuses_a_key_that_is_not_text() {
 #[test]
 fn from_controlplane_config_asks_to_quote_a_number_in_a_text_field() {
     let env = Env::new();
-    env.ok(&["gen", "secrets", "-o", "orig.yaml"]);
-    env.ok(&[
-        "gen",
-        "config",
-        "c",
-        "https://10.0.0.1:6443",
-        "--with-secrets",
-        "orig.yaml",
-        "-o",
-        "out",
-    ]);
-    let text = String::from_utf8(env.read("out/controlplane.yaml")).unwrap();
+    let text = controlplane_text(&env);
     let mut first = true;
     let damaged: String = text
         .lines()
@@ -621,14 +620,7 @@ fn from_controlplane_config_asks_to_quote_a_number_in_a_text_field() {
         .collect();
     assert_ne!(damaged, text);
     env.write("num.yaml", damaged);
-    let out = env.run(&[
-        "gen",
-        "secrets",
-        "--from-controlplane-config",
-        "num.yaml",
-        "-o",
-        "back.yaml",
-    ]);
+    let out = import_back(&env, "num.yaml");
     let err = common::stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(

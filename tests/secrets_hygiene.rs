@@ -201,6 +201,36 @@ fn shared_dir(env: &common::Env) -> std::path::PathBuf {
 
 const NOBODY: u32 = 65534;
 
+/// Another user's symbolic link `link` to `target`, as they would plant it.
+fn plant_link(env: &common::Env, target: &std::path::Path, link: &str) {
+    let link = env.path(link);
+    std::os::unix::fs::symlink(target, &link).unwrap();
+    std::os::unix::fs::lchown(&link, Some(NOBODY), Some(NOBODY)).unwrap();
+}
+
+/// Another user's directory `rel` (mode 0755).
+fn their_dir(env: &common::Env, rel: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = env.path(rel);
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::chown(&dir, Some(NOBODY), Some(NOBODY)).unwrap();
+    dir
+}
+
+/// `talmint args…` fails (exit 1) on a link another user planted, writing nothing.
+fn assert_refused_as_planted(env: &common::Env, args: &[&str]) {
+    let before = env.tree_digest();
+    let out = env.run(args);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+    assert!(
+        err.contains("is a symbolic link another user (uid 65534) made in a shared directory"),
+        "{args:?}: {err}"
+    );
+    assert_eq!(env.tree_digest(), before, "{args:?}: nothing written");
+}
+
 /// Review r14: a file another user planted in a shared directory, replaced with `--force`, was
 /// given to that user (the owner was kept), who could then read the secrets. In a directory of
 /// one's own the owner is still kept (root editing a user's file leaves it theirs).
@@ -295,15 +325,10 @@ fn force_refuses_a_link_another_user_planted_in_a_shared_directory() {
     }
     shared_dir(&env);
     let victim = env.write("victim", "precious");
-    let link = env.path("shared/secrets.yaml");
-    std::os::unix::fs::symlink(&victim, &link).unwrap();
-    std::os::unix::fs::lchown(&link, Some(NOBODY), Some(NOBODY)).unwrap();
-    let out = env.run(&["gen", "secrets", "-o", "shared/secrets.yaml", "--force"]);
-    let err = common::stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("is a symbolic link another user (uid 65534) made in a shared directory"),
-        "{err}"
+    plant_link(&env, &victim, "shared/secrets.yaml");
+    assert_refused_as_planted(
+        &env,
+        &["gen", "secrets", "-o", "shared/secrets.yaml", "--force"],
     );
     assert_eq!(env.read("victim"), b"precious");
 }
@@ -331,18 +356,12 @@ fn a_talosconfig_edit_takes_others_access_away() {
 /// was kept). Every link on the way is checked now, for a file as for a roster's directory.
 #[test]
 fn force_refuses_planted_links_to_devices_and_directories_on_the_way() {
-    use std::os::unix::fs::PermissionsExt;
     let env = common::Env::new();
     if !as_root(&env) {
         return;
     }
     env.ok(&["gen", "secrets"]);
     shared_dir(&env);
-    let plant = |target: &std::path::Path, link: &str| {
-        let link = env.path(link);
-        std::os::unix::fs::symlink(target, &link).unwrap();
-        std::os::unix::fs::lchown(&link, Some(NOBODY), Some(NOBODY)).unwrap();
-    };
     // Their "terminal": a null device of the test's own, so nothing real is written to.
     let made = std::process::Command::new("mknod")
         .args([
@@ -356,17 +375,13 @@ fn force_refuses_planted_links_to_devices_and_directories_on_the_way() {
         .status()
         .is_ok_and(|s| s.success());
     assert!(made);
-    plant(&env.path("their-tty"), "shared/tty");
+    plant_link(&env, &env.path("their-tty"), "shared/tty");
     // Their directory, with a file of theirs in it.
-    let theirs = env.path("theirs");
-    std::fs::create_dir(&theirs).unwrap();
-    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o755)).unwrap();
-    env.write("theirs/out", "theirs");
-    for p in [&theirs, &theirs.join("out")] {
-        std::os::unix::fs::chown(p, Some(NOBODY), Some(NOBODY)).unwrap();
-    }
-    plant(&theirs, "shared/dir");
-    let before = env.tree_digest();
+    let theirs = their_dir(&env, "theirs");
+    let out = env.write("theirs/out", "theirs");
+    std::os::unix::fs::chown(out, Some(NOBODY), Some(NOBODY)).unwrap();
+    plant_link(&env, &theirs, "shared/dir");
+    env.write("r.yaml", "entries:\n  - name: a\n    roles: [os:reader]\n");
     for args in [
         &["gen", "secrets", "-o", "shared/tty", "--force"][..],
         &["gen", "secrets", "-o", "shared/dir/out", "--force"],
@@ -387,16 +402,7 @@ fn force_refuses_planted_links_to_devices_and_directories_on_the_way() {
             "shared/dir",
         ],
     ] {
-        env.write("r.yaml", "entries:\n  - name: a\n    roles: [os:reader]\n");
-        let out = env.run(args);
-        let err = common::stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
-        assert!(
-            err.contains("is a symbolic link another user (uid 65534) made in a shared directory"),
-            "{args:?}: {err}"
-        );
-        std::fs::remove_file(env.path("r.yaml")).unwrap();
-        assert_eq!(env.tree_digest(), before, "{args:?}: nothing written");
+        assert_refused_as_planted(&env, args);
     }
 }
 
@@ -473,18 +479,11 @@ fn planted_links_are_refused_however_reached_and_for_the_ledger_and_lock_too() {
     }
     env.ok(&["gen", "secrets"]);
     shared_dir(&env);
-    let theirs = env.path("theirs");
-    std::fs::create_dir(&theirs).unwrap();
-    std::os::unix::fs::chown(&theirs, Some(NOBODY), Some(NOBODY)).unwrap();
-    let planted = env.path("shared/pd");
-    std::os::unix::fs::symlink(&theirs, &planted).unwrap();
-    std::os::unix::fs::lchown(&planted, Some(NOBODY), Some(NOBODY)).unwrap();
+    let theirs = their_dir(&env, "theirs");
+    plant_link(&env, &theirs, "shared/pd");
     std::fs::create_dir(env.path("mine")).unwrap();
     std::os::unix::fs::symlink("../shared/pd", env.path("mine/d")).unwrap();
-    let planted_ledger = env.path("shared/ledger.jsonl");
-    std::os::unix::fs::symlink(theirs.join("ledger.jsonl"), &planted_ledger).unwrap();
-    std::os::unix::fs::lchown(&planted_ledger, Some(NOBODY), Some(NOBODY)).unwrap();
-    let before = env.tree_digest();
+    plant_link(&env, &theirs.join("ledger.jsonl"), "shared/ledger.jsonl");
     for args in [
         &[
             "config",
@@ -504,14 +503,7 @@ fn planted_links_are_refused_however_reached_and_for_the_ledger_and_lock_too() {
             "shared/ledger.jsonl",
         ],
     ] {
-        let out = env.run(args);
-        let err = common::stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
-        assert!(
-            err.contains("is a symbolic link another user (uid 65534) made in a shared directory"),
-            "{args:?}: {err}"
-        );
-        assert_eq!(env.tree_digest(), before, "{args:?}: nothing written");
+        assert_refused_as_planted(&env, args);
         assert!(!theirs.join("ledger.jsonl").exists());
     }
 
