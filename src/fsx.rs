@@ -247,7 +247,16 @@ pub fn stage_unsynced(
     mode: u32,
     clobber: Clobber,
 ) -> Result<Staged, WriteError> {
-    let path = &replaced_path(path, clobber)?;
+    stage_resolved(&replaced_path(path, clobber)?, bytes, mode, clobber)
+}
+
+/// [`stage_unsynced`] for a `path` already resolved and checked by [`replaced_path`].
+fn stage_resolved(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+    clobber: Clobber,
+) -> Result<Staged, WriteError> {
     let mut temp = temp_file(path, mode)?;
     temp.write_all(bytes).map_err(io_err(path))?;
     Ok(Staged {
@@ -670,7 +679,12 @@ impl Batch {
         self.written
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         let Some(temp) = &self.fresh else {
-            let staged = stage_unsynced(&target, bytes, mode, self.clobber)?;
+            // The directory's links were checked once, by `new`; a name of it that is refused
+            // if it exists needs no walk (thousands of files may follow).
+            let staged = match self.clobber {
+                Clobber::Refuse => stage_resolved(&target, bytes, mode, self.clobber)?,
+                Clobber::Replace => stage_unsynced(&target, bytes, mode, self.clobber)?,
+            };
             self.staged
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
