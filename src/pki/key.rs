@@ -83,6 +83,17 @@ fn aws_lc_pair(
         .map_err(|e| bad("EC")(e.to_string()))
 }
 
+/// The SubjectPublicKeyInfo DER of an aws-lc key pair (ECDSA or RSA).
+fn aws_lc_spki<P>(pair: &P) -> Result<Vec<u8>, PkiError>
+where
+    P: aws_lc_rs::signature::KeyPair,
+    P::PublicKey: aws_lc_rs::encoding::AsDer<aws_lc_rs::encoding::PublicKeyX509Der<'static>>,
+{
+    use aws_lc_rs::encoding::AsDer;
+    let spki = pair.public_key().as_der().map_err(crypto)?;
+    Ok(spki.as_ref().to_vec())
+}
+
 /// SEC1 DER with the curve and the public key, as Go's `MarshalECPrivateKey` writes it.
 fn aws_lc_sec1(pair: &aws_lc_rs::signature::EcdsaKeyPair) -> Result<Zeroizing<Vec<u8>>, PkiError> {
     use aws_lc_rs::encoding::AsDer;
@@ -412,18 +423,8 @@ impl PrivateKey {
                 .to_public_key_der()
                 .map_err(crypto)?
                 .into_vec()),
-            Signer::Ecdsa(pair) => {
-                use aws_lc_rs::encoding::AsDer;
-                use aws_lc_rs::signature::KeyPair;
-                let spki = pair.public_key().as_der().map_err(crypto)?;
-                Ok(spki.as_ref().to_vec())
-            }
-            Signer::Rsa(pair) => {
-                use aws_lc_rs::encoding::AsDer;
-                use aws_lc_rs::signature::KeyPair;
-                let spki = pair.public_key().as_der().map_err(crypto)?;
-                Ok(spki.as_ref().to_vec())
-            }
+            Signer::Ecdsa(pair) => aws_lc_spki(pair),
+            Signer::Rsa(pair) => aws_lc_spki(pair),
         }
     }
 
