@@ -412,6 +412,48 @@ const CASES: &[Case] = &[
         code: 2,
     },
     Case {
+        // Review r17: times past what a certificate holds panicked with a backtrace (exit 101).
+        name: "a TTL longer than Go's longest duration",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["config", "new", "t.tc", "--with-secrets", "s.yaml", "--crt-ttl", "9999999999999h"],
+        expect: &["invalid TTL \"9999999999999h\": longer than Go's longest duration"],
+        code: 2,
+    },
+    Case {
+        name: "a back-dating longer than Go's longest duration",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["config", "new", "t.tc", "--with-secrets", "s.yaml", "--backdate", "999999999h"],
+        expect: &["invalid backdate \"999999999h\": longer than Go's longest duration"],
+        code: 2,
+    },
+    Case {
+        name: "a back-dating to before 1970",
+        setup: |env| bundle(env, "s.yaml"),
+        args: &["config", "new", "t.tc", "--with-secrets", "s.yaml", "--backdate", "700000h"],
+        expect: &["NotBefore before 1970-01-01T00:00:00Z", "use a smaller --backdate"],
+        code: 1,
+    },
+    Case {
+        name: "gen ca for more hours than a certificate can hold",
+        setup: |_| {},
+        args: &["gen", "ca", "--organization", "big", "--hours", "80000000"],
+        expect: &["NotAfter past 9999-12-31T23:59:59Z", "use a shorter TTL"],
+        code: 1,
+    },
+    Case {
+        name: "a roster TTL longer than Go's longest duration",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write(
+                "team.yaml",
+                "entries:\n  - name: a\n    roles: [os:reader]\n    ttl: 9999999999999h\n",
+            );
+        },
+        args: ISSUE_TEAM,
+        expect: &["longer than Go's longest duration"],
+        code: 1,
+    },
+    Case {
         // Review r14c: explicit parameters (here of secp256k1) were taken for P-256, and the
         // CSR carried another public key than the user's.
         name: "gen csr with a key of explicit curve parameters",

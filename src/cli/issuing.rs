@@ -80,6 +80,9 @@ pub struct Flags {
 /// A Go duration that is not negative (`0`, `0s`, `5m`), in whole seconds.
 pub fn parse_backdate(s: &str) -> Result<u64, String> {
     match talmint::goduration::parse_nanos(s.trim(), true) {
+        Some(nanos) if nanos > i128::from(i64::MAX) => Err(format!(
+            "invalid backdate {s:?}: longer than Go's longest duration, 2562047h47m16s"
+        )),
         Some(nanos) if nanos >= 0 => Ok(u64::try_from(nanos / 1_000_000_000).unwrap_or(u64::MAX)),
         Some(_) => Err(format!(
             "invalid backdate {s:?}: it must not be negative, e.g. 5m"

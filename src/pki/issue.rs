@@ -83,14 +83,42 @@ impl Window {
         }
     }
 
-    /// NotBefore.
+    /// NotBefore (the earliest time representable when the back-dating reaches past it; see
+    /// [`Self::check_range`]).
     pub fn not_before(&self) -> OffsetDateTime {
-        self.now - Ttl::from_secs(self.backdate_secs).duration()
+        self.now
+            .checked_sub(Ttl::from_secs(self.backdate_secs).duration())
+            .unwrap_or(time::PrimitiveDateTime::MIN.assume_utc())
     }
 
-    /// NotAfter.
+    /// NotAfter (the latest time representable when the TTL reaches past it; see
+    /// [`Self::check_range`]).
     pub fn not_after(&self) -> OffsetDateTime {
-        self.now + self.ttl.duration()
+        self.now
+            .checked_add(self.ttl.duration())
+            .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc())
+    }
+
+    /// Whether a certificate can hold this window: X.509 times are encoded here from 1970 (the
+    /// UNIX epoch) to 9999-12-31T23:59:59Z (RFC 5280's latest time).
+    ///
+    /// # Errors
+    /// [`PkiError::WindowOutOfRange`], saying which flag to change.
+    pub fn check_range(&self) -> Result<(), PkiError> {
+        let latest = time::macros::datetime!(9999-12-31 23:59:59 UTC);
+        if self.not_before() < OffsetDateTime::UNIX_EPOCH {
+            return Err(PkiError::WindowOutOfRange(format!(
+                "back-dating by {} puts NotBefore before 1970-01-01T00:00:00Z, the earliest time a certificate can start: use a smaller --backdate",
+                Ttl::from_secs(self.backdate_secs)
+            )));
+        }
+        if self.not_after() > latest {
+            return Err(PkiError::WindowOutOfRange(format!(
+                "TTL {} puts NotAfter past 9999-12-31T23:59:59Z, the latest time a certificate can hold: use a shorter TTL",
+                self.ttl
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -255,6 +283,7 @@ impl CaKeyPair {
             t.format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_else(|_| t.to_string())
         };
+        window.check_range()?;
         let now = window.now;
         if !self.cert.is_valid_at(now) {
             return Err(PkiError::CaNotValid {
@@ -621,6 +650,7 @@ fn build(
     signer: Signer<'_>,
     window: &Window,
 ) -> Result<Vec<u8>, PkiError> {
+    window.check_range()?;
     let not_before = window.not_before();
     let not_after = window.not_after();
     let subject = match profile {

@@ -80,6 +80,10 @@ pub enum PkiError {
         /// Largest TTL that fits.
         max: String,
     },
+    /// NotBefore or NotAfter falls outside the times a certificate can hold here (1970 to the
+    /// end of 9999).
+    #[error("{0}")]
+    WindowOutOfRange(String),
     /// Encoding failed (an internal error; carries no key material).
     #[error("encoding failed: {0}")]
     Encoding(String),

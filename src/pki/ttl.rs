@@ -17,6 +17,9 @@ pub enum TtlError {
     /// Zero or negative.
     #[error("invalid TTL {0:?}: the TTL must be positive, e.g. 8h")]
     NotPositive(String),
+    /// Beyond Go's `time.Duration` (about 292 years), which talosctl's duration flags refuse.
+    #[error("invalid TTL {0:?}: longer than Go's longest duration, 2562047h47m16s")]
+    TooLong(String),
     /// Positive but under a second: certificates count whole seconds.
     #[error("invalid TTL {0:?}: the TTL must be at least 1s (certificates count whole seconds)")]
     UnderASecond(String),
@@ -52,6 +55,9 @@ impl FromStr for Ttl {
         let nanos = crate::goduration::parse_nanos(input.trim(), true).ok_or_else(syntax)?;
         if nanos <= 0 {
             return Err(TtlError::NotPositive(input.to_string()));
+        }
+        if nanos > i128::from(i64::MAX) {
+            return Err(TtlError::TooLong(input.to_string()));
         }
         match u64::try_from(nanos / 1_000_000_000) {
             Ok(0) => Err(TtlError::UnderASecond(input.to_string())),
@@ -106,6 +112,11 @@ mod tests {
             assert_eq!(err, TtlError::UnderASecond(short.into()));
             assert!(err.to_string().contains("at least 1s"), "{err}");
         }
+        // Go's longest duration is the limit, as for talosctl's --crt-ttl.
+        assert!("2562047h47m16s".parse::<Ttl>().is_ok());
+        for long in ["2562048h", "9999999999999h", "106752d"] {
+            assert_eq!(long.parse::<Ttl>(), Err(TtlError::TooLong(long.into())));
+        }
         for bad in ["abc", "", "8", "h", "1x", "1h-", "--1h", ".h"] {
             assert!(
                 matches!(bad.parse::<Ttl>(), Err(TtlError::Syntax(_))),
@@ -123,7 +134,8 @@ mod tests {
 
     proptest! {
         #[test]
-        fn display_parse_round_trip(secs in 1u64..10_000_000_000) {
+        // Up to Go's longest duration, 2562047h47m16s.
+        fn display_parse_round_trip(secs in 1u64..=9_223_372_036) {
             let ttl = Ttl(secs);
             prop_assert_eq!(ttl.to_string().parse::<Ttl>(), Ok(ttl));
         }
