@@ -437,10 +437,14 @@ pub fn client_certificates(pem: &[u8]) -> Result<(Certificate, Vec<Certificate>)
     let mut skipped = Vec::new();
     for (label, der) in pemx::decode_all_like_go(pem) {
         if label == pemx::CERTIFICATE {
-            let cert = Certificate::from_der(&der).map_err(|e| KeyPairError::BadCertificate {
+            let bad = |reason: String| KeyPairError::BadCertificate {
                 index: certs.len() + 1,
-                reason: e.to_string(),
-            })?;
+                reason,
+            };
+            let cert = Certificate::from_der(&der).map_err(|e| bad(e.to_string()))?;
+            if let Some(reason) = cert.go_refuses {
+                return Err(bad(reason.to_string()));
+            }
             certs.push(cert);
         } else {
             skipped.push(label);
@@ -539,6 +543,16 @@ enum LinkProblem<'a> {
     NoIssuer(&'a Certificate),
     /// A chain was built, but a certificate of it does not allow clientAuth.
     ClientAuth(&'a Certificate),
+    /// `child` is signed with an algorithm Go refuses as insecure (MD5, SHA-1) or cannot check.
+    WeakSignature {
+        child: &'a Certificate,
+        issuer: &'a Certificate,
+        place: Place,
+        /// Go's words.
+        why: String,
+    },
+    /// (isValid) The issuer marks critical an extension Go does not handle.
+    UnhandledCritical(&'a Certificate, Place),
 }
 
 /// Go's chain search (`verify.go` `buildChains`), depth first: trusted candidates, then
@@ -646,12 +660,23 @@ fn link_problem<'a>(
     {
         return Some(LinkProblem::NoCertSign(issuer, place));
     }
+    if let Some(why) = go_refuses_signature(child) {
+        return Some(LinkProblem::WeakSignature {
+            child,
+            issuer,
+            place,
+            why,
+        });
+    }
     if child.verify_signed_by(issuer).is_err() {
         return Some(LinkProblem::BadSignature {
             child,
             issuer,
             place,
         });
+    }
+    if !issuer.unhandled_critical.is_empty() {
+        return Some(LinkProblem::UnhandledCritical(issuer, place));
     }
     if let Some(problem) = validity_problem(issuer, at) {
         return Some(LinkProblem::NotValid(issuer, place, problem));
@@ -671,6 +696,39 @@ fn link_problem<'a>(
         }
         _ => None,
     }
+}
+
+/// Go's refusal of the algorithm `cert` is signed with (`checkSignature`), in its words: MD2,
+/// MD5 and SHA-1 are insecure (SHA-1 for good since Go 1.24), DSA unsupported.
+fn go_refuses_signature(cert: &Certificate) -> Option<String> {
+    let insecure = match cert.signature_oid.as_str() {
+        "1.2.840.113549.1.1.2" => "MD2-RSA",
+        "1.2.840.113549.1.1.4" => "MD5-RSA",
+        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => "SHA1-RSA",
+        "1.2.840.10045.4.1" => "ECDSA-SHA1",
+        "1.2.840.10040.4.3" | "2.16.840.1.101.3.4.3.2" => {
+            return Some("x509: cannot verify signature: algorithm unimplemented".into())
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "x509: cannot verify signature: insecure algorithm {insecure}"
+    ))
+}
+
+/// The leaf's critical extensions Go does not handle, as the chain check's problem and fix.
+fn unhandled_critical_problem(
+    cert: &Certificate,
+    whose: String,
+    roles: &RoleSet,
+) -> (String, String) {
+    (
+        format!(
+            "{whose} marks critical an extension Go does not handle ({}): a node refuses it (x509: unhandled critical extension)",
+            cert.unhandled_critical.join(", ")
+        ),
+        reissue(roles),
+    )
 }
 
 fn validity_problem(cert: &Certificate, at: OffsetDateTime) -> Option<String> {
@@ -1194,6 +1252,16 @@ fn push_issuer_and_chain(
         },
     ));
 
+    // Go's Verify refuses such a leaf before it looks for a chain.
+    if !cert.unhandled_critical.is_empty() {
+        let (problem, fix) = unhandled_critical_problem(
+            cert,
+            format!("the certificate {}", display_name(&cert.subject)),
+            roles,
+        );
+        checks.push(fail(CheckId::Chain, problem, fix));
+        return None;
+    }
     let chains = match ChainSearch::run(cert, req.trusted, intermediates, req.at) {
         Ok(chains) => chains,
         Err(hint) => {
@@ -1332,6 +1400,26 @@ fn describe_link_problem(problem: Option<LinkProblem<'_>>, roles: &RoleSet) -> (
             ),
             reissue(roles),
         ),
+        Some(LinkProblem::WeakSignature {
+            child,
+            issuer,
+            place,
+            why,
+        }) => (
+            format!(
+                "{} is signed by {} with an algorithm a node refuses ({why})",
+                display_name(&child.subject),
+                whose(place, issuer)
+            ),
+            reissue(roles),
+        ),
+        Some(LinkProblem::UnhandledCritical(c, place)) => {
+            let fix = match place {
+                Place::Trusted => "trust the cluster's OS CA certificate: --with-secrets secrets.yaml or --ca FILE".to_string(),
+                Place::Intermediate => format!("send only intermediates a node can use, or {}", reissue(roles)),
+            };
+            (unhandled_critical_problem(c, whose(place, c), roles).0, fix)
+        }
         Some(LinkProblem::NotValid(c, Place::Trusted, problem)) => (
             format!("the CA {} is {problem}", display_name(&c.subject)),
             "the OS CA itself is out of its validity window: rotate the cluster's OS CA (talosctl rotate-ca) and issue new credentials".to_string(),

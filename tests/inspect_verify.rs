@@ -365,6 +365,70 @@ fn i5_verify_agrees_with_the_node_on_every_credential_case() {
                 matches!(e, rustls::Error::General(m) if m.contains("is missing the client auth extended key usage"))
             },
         });
+        // Review r17: each of these was accepted, and a node refuses it.
+        let dir = |name: &str| {
+            let d = env.path(name);
+            std::fs::create_dir_all(&d).unwrap();
+            d
+        };
+        cases.push(Case {
+            // apid compares the whole list: [clientAuth, clientAuth] is not [clientAuth].
+            name: "client-auth-twice",
+            cred: common::openssl::leaf_with_eku(&ca, &dir("twice"), "clientAuth,clientAuth", "os:admin"),
+            failed: &["ext-key-usage"],
+            message: "its EKUs are [clientAuth, clientAuth]",
+            node_accepts: false,
+            node_error: |e| {
+                matches!(e, rustls::Error::General(m) if m.contains("is missing the client auth extended key usage"))
+            },
+        });
+        cases.push(Case {
+            name: "unknown-critical-extension",
+            cred: common::openssl::leaf(
+                &ca,
+                &dir("critical"),
+                "extendedKeyUsage=clientAuth\n1.2.3.4=critical,ASN1:NULL",
+                "os:admin",
+                "4242",
+            ),
+            failed: &["chain"],
+            message: "marks critical an extension Go does not handle (1.2.3.4): a node refuses it (x509: unhandled critical extension)",
+            node_accepts: false,
+            node_error: |e| matches!(e, rustls::Error::InvalidCertificate(_)),
+        });
+        cases.push(Case {
+            // Go refuses negative serials since 1.23; Talos does not turn that back on.
+            name: "negative-serial",
+            cred: common::openssl::leaf(
+                &ca,
+                &dir("negative"),
+                "extendedKeyUsage=clientAuth",
+                "os:admin",
+                "-5",
+            ),
+            failed: &["certificate"],
+            message: "x509: negative serial number",
+            node_accepts: false,
+            node_error: |e| {
+                *e == rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding)
+            },
+        });
+        let twice = dir("repeated");
+        let cred = common::openssl::leaf(
+            &ca,
+            &twice,
+            "extendedKeyUsage=clientAuth",
+            "os:admin",
+            "4242",
+        );
+        cases.push(Case {
+            name: "extension-repeated",
+            cred: common::openssl::repeat_extension(&cred, &twice, "2.5.29.37"),
+            failed: &["certificate"],
+            message: "x509: certificate contains duplicate extensions",
+            node_accepts: false,
+            node_error: |e| matches!(e, rustls::Error::InvalidCertificate(_)),
+        });
     }
     for case in &cases {
         run_case(&env, &node, case);
@@ -1673,4 +1737,88 @@ fn i5_verify_fix_for_an_expired_credential_works() {
         "os:operator",
     ]);
     assert!(stdout(&out).contains("verdict: accepted"));
+}
+
+#[test]
+fn i5_verify_refuses_signatures_go_calls_insecure() {
+    // Go refuses SHA-1 and MD5 signatures (`x509: cannot verify signature: insecure algorithm`;
+    // SHA-1 for good since Go 1.24). The same leaf signed with SHA-256 by the same RSA CA is
+    // accepted, so the refusal is the algorithm's, not the CA's.
+    if !common::openssl::available() {
+        assert!(std::env::var("CI").is_err(), "CI=true needs openssl");
+        eprintln!("skipped: openssl not found");
+        return;
+    }
+    let env = Env::new();
+    let dir = env.path("rsa");
+    std::fs::create_dir_all(&dir).unwrap();
+    let run_ok = |args: &[&str]| {
+        let (ok, text) = common::openssl::run(args, &dir);
+        assert!(ok, "openssl {args:?}: {text}");
+    };
+    run_ok(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "rca.key",
+        "-subj",
+        "/O=rca",
+        "-days",
+        "30",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-out",
+        "rca.crt",
+    ]);
+    run_ok(&["genpkey", "-algorithm", "ed25519", "-out", "leaf.key"]);
+    run_ok(&[
+        "req",
+        "-new",
+        "-key",
+        "leaf.key",
+        "-subj",
+        "/O=os:reader",
+        "-out",
+        "leaf.csr",
+    ]);
+    #[allow(clippy::disallowed_methods)]
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+    )
+    .unwrap();
+    for (digest, accepted, message) in [
+        ("-sha256", true, "verdict: accepted"),
+        (
+            "-sha1",
+            false,
+            "with an algorithm a node refuses (x509: cannot verify signature: insecure algorithm SHA1-RSA)",
+        ),
+        ("-md5", false, "insecure algorithm MD5-RSA"),
+    ] {
+        let crt = format!("leaf{digest}.crt");
+        run_ok(&[
+            "x509", "-req", "-in", "leaf.csr", "-CA", "rca.crt", "-CAkey", "rca.key", digest,
+            "-set_serial", "9", "-days", "1", "-extfile", "ext.cnf", "-out", &crt,
+        ]);
+        let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+        let cred = Credential {
+            ca_pem: read("rca.crt"),
+            crt_pem: read(&crt),
+            key_pem: read("leaf.key"),
+        };
+        env.write("t.talosconfig", talosconfig("t", &cred));
+        let out = env.run(&["verify", "t.talosconfig", "--ca", "rsa/rca.crt"]);
+        let report = stdout(&out);
+        assert_eq!(out.status.code(), Some(if accepted { 0 } else { 1 }), "{digest}:\n{report}");
+        if !accepted {
+            assert_eq!(failed_checks(&report), set(&["chain"]), "{digest}:\n{report}");
+        }
+        assert!(report.contains(message), "{digest}: {message:?} not in\n{report}");
+    }
 }

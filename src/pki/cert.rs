@@ -61,6 +61,12 @@ pub struct Certificate {
     pub key_algorithm: String,
     /// Signature algorithm OID.
     pub signature_oid: String,
+    /// Extensions marked critical that Go's x509 does not handle (dotted OIDs): Go's verifier
+    /// refuses such a certificate anywhere in a chain (`x509: unhandled critical extension`).
+    pub unhandled_critical: Vec<String>,
+    /// Why Go's `x509.ParseCertificate` (Go 1.23 and later, as Talos builds it) refuses this
+    /// certificate although it is valid DER, in Go's words; `None` when Go parses it.
+    pub go_refuses: Option<&'static str>,
     /// IP address SANs.
     pub ip_sans: Vec<IpAddr>,
     /// DNS SANs.
@@ -110,7 +116,22 @@ impl Certificate {
         let mut ku_critical = false;
         let mut ips = Vec::new();
         let mut dns = Vec::new();
+        let mut unhandled_critical = Vec::new();
+        let mut go_refuses = None;
+        // Go refuses a negative serial since Go 1.23 (GODEBUG x509negativeserial, which Talos
+        // does not set).
+        if tbs.raw_serial().first().is_some_and(|b| b & 0x80 != 0) {
+            go_refuses = Some("x509: negative serial number");
+        }
+        let mut seen: Vec<&x509_parser::der_parser::oid::Oid<'_>> = Vec::new();
         for ext in tbs.extensions() {
+            if seen.contains(&&ext.oid) {
+                go_refuses = Some("x509: certificate contains duplicate extensions");
+            }
+            seen.push(&ext.oid);
+            if ext.critical && !go_handles(ext) {
+                unhandled_critical.push(ext.oid.to_id_string());
+            }
             match ext.parsed_extension() {
                 ParsedExtension::BasicConstraints(bc) => {
                     is_ca = bc.ca;
@@ -121,29 +142,14 @@ impl Certificate {
                 ParsedExtension::AuthorityKeyIdentifier(a) => {
                     aki = a.key_identifier.as_ref().map(|k| k.0.to_vec());
                 }
-                ParsedExtension::ExtendedKeyUsage(e) => {
-                    let mut oids = Vec::new();
-                    if e.any {
-                        oids.push("2.5.29.37.0".to_string());
-                    }
-                    if e.server_auth {
-                        oids.push(EKU_SERVER_AUTH.to_string());
-                    }
-                    if e.client_auth {
-                        oids.push(EKU_CLIENT_AUTH.to_string());
-                    }
-                    for (flag, oid) in [
-                        (e.code_signing, "1.3.6.1.5.5.7.3.3"),
-                        (e.email_protection, "1.3.6.1.5.5.7.3.4"),
-                        (e.time_stamping, "1.3.6.1.5.5.7.3.8"),
-                        (e.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
-                    ] {
-                        if flag {
-                            oids.push(oid.to_string());
-                        }
-                    }
-                    oids.extend(e.other.iter().map(|o| o.to_id_string()));
-                    eku = Some(oids);
+                ParsedExtension::ExtendedKeyUsage(_) => {
+                    // In certificate order and with repeats, as Go keeps them (apid compares
+                    // the whole list); x509-parser's own view folds them into flags.
+                    let list = <x509_cert::ext::pkix::ExtendedKeyUsage as der::Decode>::from_der(
+                        ext.value,
+                    )
+                    .map_err(|e| PkiError::BadCertificate(e.to_string()))?;
+                    eku = Some(list.0.iter().map(ToString::to_string).collect());
                 }
                 ParsedExtension::KeyUsage(k) => {
                     ku_critical = ext.critical;
@@ -216,6 +222,8 @@ impl Certificate {
             spki_der: spki.raw.to_vec(),
             key_algorithm: key_algorithm_name(spki),
             signature_oid: c.signature_algorithm.algorithm.to_id_string(),
+            unhandled_critical,
+            go_refuses,
             ip_sans: ips,
             dns_sans: dns,
         })
@@ -309,6 +317,31 @@ pub(crate) fn verify_signature(
             .map_err(|_| "the ECDSA signature does not verify".to_string()),
         None => x509_parser::verify::verify_signature(key, algorithm, signature, message)
             .map_err(|e| e.to_string()),
+    }
+}
+
+/// Whether Go's x509 parser handles `ext` (`parser.go` `processExtensions`): the extensions it
+/// reads (key usage, basic constraints, a subject alternative name with a name Go keeps, name
+/// constraints, CRL distribution points, key identifiers, EKU, certificate policies, authority
+/// information access). Anything else, when critical, makes Go's verifier refuse the certificate.
+fn go_handles(ext: &x509_parser::extensions::X509Extension<'_>) -> bool {
+    match ext.oid.to_id_string().as_str() {
+        "2.5.29.15" | "2.5.29.19" | "2.5.29.30" | "2.5.29.31" | "2.5.29.35" | "2.5.29.37"
+        | "2.5.29.14" | "2.5.29.32" | "1.3.6.1.5.5.7.1.1" => true,
+        // Go leaves a SAN with no DNS name, email, IP or URI for the critical check.
+        "2.5.29.17" => match ext.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(san) => san.general_names.iter().any(|n| {
+                matches!(
+                    n,
+                    GeneralName::DNSName(_)
+                        | GeneralName::RFC822Name(_)
+                        | GeneralName::IPAddress(_)
+                        | GeneralName::URI(_)
+                )
+            }),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -68,7 +68,9 @@ fn go_may_sign(cert: &X509Certificate<'_>) -> bool {
     bc_ok && ku_ok
 }
 
-/// apid's exact-EKU rule on one certificate of the verified chain.
+/// apid's exact-EKU rule on one certificate of the verified chain: Go's `ExtKeyUsage` list, in
+/// certificate order and with repeats, equals `[clientAuth]` (`slices.Equal`). Stricter than Go
+/// on EKUs Go does not know (it sets them aside): no case here uses one.
 fn apid_eku_ok(cert: &X509Certificate<'_>) -> bool {
     if cert.is_ca() {
         return true;
@@ -76,19 +78,28 @@ fn apid_eku_ok(cert: &X509Certificate<'_>) -> bool {
     cert.tbs_certificate
         .extensions()
         .iter()
-        .any(|e| match e.parsed_extension() {
-            ParsedExtension::ExtendedKeyUsage(eku) => {
-                eku.client_auth
-                    && !eku.server_auth
-                    && !eku.any
-                    && !eku.code_signing
-                    && !eku.email_protection
-                    && !eku.time_stamping
-                    && !eku.ocsp_signing
-                    && eku.other.is_empty()
-            }
-            _ => false,
+        .filter(|e| matches!(e.parsed_extension(), ParsedExtension::ExtendedKeyUsage(_)))
+        .any(|e| {
+            <x509_cert::ext::pkix::ExtendedKeyUsage as der::Decode>::from_der(e.value).is_ok_and(
+                |list| {
+                    list.0.iter().map(ToString::to_string).collect::<Vec<_>>()
+                        == ["1.3.6.1.5.5.7.3.2"]
+                },
+            )
         })
+}
+
+/// What Go's `x509.ParseCertificate` refuses although webpki reads it: a negative serial (Go
+/// 1.23 and later) and the same extension twice.
+fn go_parses(cert: &X509Certificate<'_>) -> bool {
+    let negative = cert
+        .tbs_certificate
+        .raw_serial()
+        .first()
+        .is_some_and(|b| b & 0x80 != 0);
+    let oids: Vec<_> = cert.extensions().iter().map(|e| &e.oid).collect();
+    let repeated = oids.iter().enumerate().any(|(i, o)| oids[..i].contains(o));
+    !negative && !repeated
 }
 
 impl ClientCertVerifier for ApidVerifier {
@@ -102,10 +113,19 @@ impl ClientCertVerifier for ApidVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
+        let bad = |_| rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding);
+        // Go parses every certificate the client sends before it verifies any.
+        for der in std::iter::once(end_entity).chain(intermediates) {
+            let (_, cert) = X509Certificate::from_der(der).map_err(bad)?;
+            if !go_parses(&cert) {
+                return Err(rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::BadEncoding,
+                ));
+            }
+        }
         let ok = self
             .inner
             .verify_client_cert(end_entity, intermediates, now)?;
-        let bad = |_| rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding);
         let mut top_issuer = Vec::new();
         for der in std::iter::once(end_entity).chain(intermediates) {
             let (_, cert) = X509Certificate::from_der(der).map_err(bad)?;

@@ -39,6 +39,19 @@ pub fn relabel_pkcs8(pem: &str) -> String {
 
 /// A leaf made by openssl and signed by `ca`, with the given EKU list and one O value.
 pub fn leaf_with_eku(ca: &talmint::pki::CaKeyPair, dir: &Path, eku: &str, org: &str) -> Credential {
+    leaf(ca, dir, &format!("extendedKeyUsage={eku}"), org, "4242")
+}
+
+/// An Ed25519 leaf signed by `ca` with openssl: subject `O=org`, critical key usage
+/// digitalSignature, the extension lines `ext` and serial `serial` (as `-set_serial` reads it),
+/// valid for a day; with the CA as the context's `ca`.
+pub fn leaf(
+    ca: &talmint::pki::CaKeyPair,
+    dir: &Path,
+    ext: &str,
+    org: &str,
+    serial: &str,
+) -> Credential {
     let w = |name: &str, text: &str| {
         #[allow(clippy::disallowed_methods)]
         std::fs::write(dir.join(name), text).unwrap();
@@ -47,7 +60,7 @@ pub fn leaf_with_eku(ca: &talmint::pki::CaKeyPair, dir: &Path, eku: &str, org: &
     w("ca.key", &relabel_pkcs8(&ca.secret_key_pem().unwrap()));
     w(
         "ext.cnf",
-        &format!("keyUsage=critical,digitalSignature\nextendedKeyUsage={eku}\n"),
+        &format!("keyUsage=critical,digitalSignature\n{ext}\n"),
     );
     let run_ok = |args: &[&str]| {
         let (ok, text) = run(args, dir);
@@ -74,7 +87,7 @@ pub fn leaf_with_eku(ca: &talmint::pki::CaKeyPair, dir: &Path, eku: &str, org: &
         "-CAkey",
         "ca.key",
         "-set_serial",
-        "4242",
+        serial,
         "-days",
         "1",
         "-extfile",
@@ -153,4 +166,36 @@ pub fn make_cert(
     }
     run_ok(&args);
     std::fs::read(dir.join(&crt)).unwrap()
+}
+
+/// `cred` (made by [`leaf`] in `dir`) with its extension `oid` repeated, signed again by the
+/// Ed25519 CA in `dir` with openssl: a certificate openssl's own tools will not write.
+pub fn repeat_extension(cred: &Credential, dir: &Path, oid: &str) -> Credential {
+    use der::{Decode, Encode};
+    let der = pem::parse(&cred.crt_pem).unwrap().into_contents();
+    let mut cert = x509_cert::Certificate::from_der(&der).unwrap();
+    let exts = cert.tbs_certificate.extensions.as_mut().unwrap();
+    let ext = exts
+        .iter()
+        .find(|e| e.extn_id.to_string() == oid)
+        .unwrap()
+        .clone();
+    exts.push(ext);
+    #[allow(clippy::disallowed_methods)]
+    std::fs::write(dir.join("tbs.der"), cert.tbs_certificate.to_der().unwrap()).unwrap();
+    let (ok, text) = run(
+        &[
+            "pkeyutl", "-sign", "-rawin", "-inkey", "ca.key", "-in", "tbs.der", "-out", "sig.bin",
+        ],
+        dir,
+    );
+    assert!(ok, "openssl pkeyutl: {text}");
+    let sig = std::fs::read(dir.join("sig.bin")).unwrap();
+    cert.signature = der::asn1::BitString::from_bytes(&sig).unwrap();
+    let pem = pem::encode(&pem::Pem::new("CERTIFICATE", cert.to_der().unwrap()));
+    Credential {
+        ca_pem: cred.ca_pem.clone(),
+        crt_pem: pem.into_bytes(),
+        key_pem: cred.key_pem.clone(),
+    }
 }
