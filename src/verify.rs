@@ -543,12 +543,13 @@ enum LinkProblem<'a> {
     NoIssuer(&'a Certificate),
     /// A chain was built, but a certificate of it does not allow clientAuth.
     ClientAuth(&'a Certificate),
-    /// `child` is signed with an algorithm Go refuses as insecure (MD5, SHA-1) or cannot check.
+    /// `child` is signed with an algorithm Go refuses (MD5, SHA-1, unusual PSS parameters) or
+    /// talmint cannot check.
     WeakSignature {
         child: &'a Certificate,
         issuer: &'a Certificate,
         place: Place,
-        /// Go's words.
+        /// How it is signed and what follows, Go's words included.
         why: String,
     },
     /// (isValid) The issuer marks critical an extension Go does not handle.
@@ -668,7 +669,28 @@ fn link_problem<'a>(
             why,
         });
     }
-    if child.verify_signed_by(issuer).is_err() {
+    if let Err(e) = child.verify_signed_by(issuer) {
+        // Not a wrong key but an algorithm or parameters that cannot be checked: say so rather
+        // than blame another CA.
+        let text = e.to_string();
+        if text.contains("unimplemented") || text.contains("unsupported") {
+            return Some(LinkProblem::WeakSignature {
+                child,
+                issuer,
+                place,
+                why: if text.contains("(RSA-PSS") {
+                    format!(
+                        "with an algorithm a node refuses ({})",
+                        text.rsplit("verify: ").next().unwrap_or(&text)
+                    )
+                } else {
+                    format!(
+                        "with an algorithm talmint cannot check ({}): a node may accept it, check with talosctl",
+                        child.signature_oid
+                    )
+                },
+            });
+        }
         return Some(LinkProblem::BadSignature {
             child,
             issuer,
@@ -706,13 +728,20 @@ fn go_refuses_signature(cert: &Certificate) -> Option<String> {
         "1.2.840.113549.1.1.4" => "MD5-RSA",
         "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => "SHA1-RSA",
         "1.2.840.10045.4.1" => "ECDSA-SHA1",
-        "1.2.840.10040.4.3" | "2.16.840.1.101.3.4.3.2" => {
-            return Some("x509: cannot verify signature: algorithm unimplemented".into())
+        // DSA, and SHA-224 with RSA or ECDSA: Go has no verifier for them.
+        "1.2.840.10040.4.3"
+        | "2.16.840.1.101.3.4.3.2"
+        | "1.2.840.113549.1.1.14"
+        | "1.2.840.10045.4.3.1" => {
+            return Some(
+                "with an algorithm a node refuses (x509: cannot verify signature: algorithm unimplemented)"
+                    .into(),
+            )
         }
         _ => return None,
     };
     Some(format!(
-        "x509: cannot verify signature: insecure algorithm {insecure}"
+        "with an algorithm a node refuses (x509: cannot verify signature: insecure algorithm {insecure})"
     ))
 }
 
@@ -1407,7 +1436,7 @@ fn describe_link_problem(problem: Option<LinkProblem<'_>>, roles: &RoleSet) -> (
             why,
         }) => (
             format!(
-                "{} is signed by {} with an algorithm a node refuses ({why})",
+                "{} is signed by {} {why}",
                 display_name(&child.subject),
                 whose(place, issuer)
             ),

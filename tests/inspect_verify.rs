@@ -1740,8 +1740,9 @@ fn i5_verify_fix_for_an_expired_credential_works() {
 }
 
 #[test]
-fn i5_verify_refuses_signatures_go_calls_insecure() {
+fn i5_verify_judges_rsa_signatures_as_go_does() {
     // Go refuses SHA-1 and MD5 signatures (`x509: cannot verify signature: insecure algorithm`;
+    // PSS only with the hash's own MGF1 and salt length;
     // SHA-1 for good since Go 1.24). The same leaf signed with SHA-256 by the same RSA CA is
     // accepted, so the refusal is the algorithm's, not the CA's.
     if !common::openssl::available() {
@@ -1792,20 +1793,35 @@ fn i5_verify_refuses_signatures_go_calls_insecure() {
         "keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
     )
     .unwrap();
-    for (digest, accepted, message) in [
-        ("-sha256", true, "verdict: accepted"),
+    // RSA-PSS as Go accepts it (SHA-256, salt as long as the hash), and with a salt Go does not.
+    let pss: &[&str] = &["-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt"];
+    for (name, how, accepted, message) in [
+        ("sha256", &["-sha256"][..], true, "verdict: accepted"),
         (
-            "-sha1",
+            "sha1",
+            &["-sha1"][..],
             false,
             "with an algorithm a node refuses (x509: cannot verify signature: insecure algorithm SHA1-RSA)",
         ),
-        ("-md5", false, "insecure algorithm MD5-RSA"),
+        ("md5", &["-md5"][..], false, "insecure algorithm MD5-RSA"),
+        ("pss", &[pss, &["rsa_pss_saltlen:digest"]].concat()[..], true, "verdict: accepted"),
+        (
+            "pss-salt-20",
+            &[pss, &["rsa_pss_saltlen:20"]].concat()[..],
+            false,
+            "algorithm unimplemented (RSA-PSS parameters Go does not accept)",
+        ),
     ] {
-        let crt = format!("leaf{digest}.crt");
-        run_ok(&[
-            "x509", "-req", "-in", "leaf.csr", "-CA", "rca.crt", "-CAkey", "rca.key", digest,
+        let crt = format!("leaf-{name}.crt");
+        let mut args = vec![
+            "x509", "-req", "-in", "leaf.csr", "-CA", "rca.crt", "-CAkey", "rca.key",
+        ];
+        args.extend(how);
+        args.extend([
             "-set_serial", "9", "-days", "1", "-extfile", "ext.cnf", "-out", &crt,
         ]);
+        run_ok(&args);
+        let digest = name;
         let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
         let cred = Credential {
             ca_pem: read("rca.crt"),

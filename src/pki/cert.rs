@@ -311,13 +311,64 @@ pub(crate) fn verify_signature(
         ("1.2.840.10045.4.3.4", Some("1.3.132.0.35")) => Some(&sig::ECDSA_P521_SHA512_ASN1),
         _ => None,
     };
-    match ecdsa {
-        Some(alg) => sig::UnparsedPublicKey::new(alg, &key.subject_public_key.data)
+    if let Some(alg) = ecdsa {
+        return sig::UnparsedPublicKey::new(alg, &key.subject_public_key.data)
             .verify(message, &signature.data)
-            .map_err(|_| "the ECDSA signature does not verify".to_string()),
-        None => x509_parser::verify::verify_signature(key, algorithm, signature, message)
-            .map_err(|e| e.to_string()),
+            .map_err(|_| "the ECDSA signature does not verify".to_string());
     }
+    if let Some(alg) = rsa_algorithm(algorithm)? {
+        return sig::UnparsedPublicKey::new(alg, &key.subject_public_key.data)
+            .verify(message, &signature.data)
+            .map_err(|_| "the RSA signature does not verify".to_string());
+    }
+    x509_parser::verify::verify_signature(key, algorithm, signature, message)
+        .map_err(|e| e.to_string())
+}
+
+/// The aws-lc algorithm for an RSA signature Go checks: PKCS #1 v1.5 with SHA-256, -384 or
+/// -512 (keys from 1,024 bits, as Go, where aws-lc allows it), or PSS with one of those hashes,
+/// MGF1 of the same hash and a salt as long as the hash (the only PSS parameters Go accepts).
+/// `Ok(None)` for anything that is not one of those.
+///
+/// # Errors
+/// PSS parameters Go does not accept.
+fn rsa_algorithm(
+    algorithm: &x509_parser::x509::AlgorithmIdentifier,
+) -> Result<Option<&'static aws_lc_rs::signature::RsaParameters>, String> {
+    use aws_lc_rs::signature as sig;
+    use x509_parser::signature_algorithm::SignatureAlgorithm;
+    Ok(Some(match algorithm.algorithm.to_id_string().as_str() {
+        "1.2.840.113549.1.1.11" => &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        "1.2.840.113549.1.1.12" => &sig::RSA_PKCS1_2048_8192_SHA384,
+        "1.2.840.113549.1.1.13" => &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        "1.2.840.113549.1.1.10" => {
+            let unimplemented = || {
+                "x509: cannot verify signature: algorithm unimplemented (RSA-PSS parameters Go does not accept)".to_string()
+            };
+            let Ok(SignatureAlgorithm::RSASSA_PSS(params)) =
+                SignatureAlgorithm::try_from(algorithm)
+            else {
+                return Err(unimplemented());
+            };
+            let hash = params.hash_algorithm_oid().to_id_string();
+            let mgf = params.mask_gen_algorithm().map_err(|_| unimplemented())?;
+            let (alg, salt): (&'static sig::RsaParameters, u32) = match hash.as_str() {
+                "2.16.840.1.101.3.4.2.1" => (&sig::RSA_PSS_2048_8192_SHA256, 32),
+                "2.16.840.1.101.3.4.2.2" => (&sig::RSA_PSS_2048_8192_SHA384, 48),
+                "2.16.840.1.101.3.4.2.3" => (&sig::RSA_PSS_2048_8192_SHA512, 64),
+                _ => return Err(unimplemented()),
+            };
+            if mgf.mgf.to_id_string() != "1.2.840.113549.1.1.8"
+                || mgf.hash.to_id_string() != hash
+                || params.salt_length() != salt
+                || params.trailer_field() != 1
+            {
+                return Err(unimplemented());
+            }
+            alg
+        }
+        _ => return Ok(None),
+    }))
 }
 
 /// Whether Go's x509 parser handles `ext` (`parser.go` `processExtensions`): the extensions it
