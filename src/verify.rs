@@ -169,6 +169,13 @@ pub enum ChainError {
         /// The CAs' subjects, joined.
         cas: String,
     },
+    /// A CA's subject reads as the certificate's issuer, but its bytes differ (another string
+    /// type, say): Go matches names byte for byte.
+    #[error("issued by {issuer:?}, which reads as the CA's name but is encoded differently (other string types or bytes): Go matches names byte for byte, so a node finds no issuer")]
+    IssuerEncoding {
+        /// The certificate's issuer.
+        issuer: String,
+    },
     /// The issuer name matches but no such CA's signature verifies.
     #[error("issuer {issuer:?} matches the CA's name, but the signature does not verify with its key ({pin})")]
     BadSignature {
@@ -377,6 +384,11 @@ pub fn find_issuer<'a>(
     }
     let mut named = cas.iter().filter(|ca| ca.subject_der == leaf.issuer_der);
     let Some(first) = named.next() else {
+        if cas.iter().any(|c| c.subject == leaf.issuer) {
+            return Err(ChainError::IssuerEncoding {
+                issuer: leaf.issuer.clone(),
+            });
+        }
         let subjects: Vec<String> = cas.iter().map(|c| display_name(&c.subject)).collect();
         return Err(ChainError::IssuerMismatch {
             issuer: leaf.issuer.clone(),
@@ -1247,9 +1259,10 @@ fn push_issuer_and_chain(
             .chain(intermediates)
             .any(|c| c.subject_der == cert.issuer_der);
     if !named {
-        let e = match find_issuer(cert, req.trusted) {
-            Err(e) => e.to_string(),
-            Ok(_) => "no issuer".to_string(),
+        let (e, why) = match find_issuer(cert, req.trusted) {
+            Err(e @ ChainError::IssuerEncoding { .. }) => (e.to_string(), ""),
+            Err(e) => (e.to_string(), ": the certificate was issued by another CA"),
+            Ok(_) => ("no issuer".to_string(), ""),
         };
         let along = if intermediates.is_empty() {
             ""
@@ -1258,7 +1271,7 @@ fn push_issuer_and_chain(
         };
         checks.push(fail(
             CheckId::Issuer,
-            format!("{e}{along}: the certificate was issued by another CA"),
+            format!("{e}{along}{why}"),
             format!(
                 "{}; or check against the right CA with --with-secrets or --ca",
                 reissue(roles)

@@ -413,6 +413,49 @@ fn i5_verify_agrees_with_the_node_on_every_credential_case() {
                 *e == rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding)
             },
         });
+        // The OS CA's key, but an issuer name in UTF8String where the CA's subject has a
+        // PrintableString: the same text, other bytes.
+        let utf8 = dir("utf8");
+        common::openssl::write_ca(&ca, &utf8, "ca");
+        let (ok, text) = common::openssl::run(
+            &[
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "ca.key",
+                "-subj",
+                "/O=talos",
+                "-days",
+                "2",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-out",
+                "ca2.crt",
+            ],
+            &utf8,
+        );
+        assert!(ok, "{text}");
+        std::fs::copy(utf8.join("ca.key"), utf8.join("ca2.key")).unwrap();
+        cases.push(Case {
+            name: "issuer-encoded-differently",
+            cred: Credential {
+                ca_pem: ca.cert_pem().as_bytes().to_vec(),
+                crt_pem: common::openssl::make_cert(
+                    &utf8,
+                    "leaf",
+                    "/O=os:admin",
+                    LEAF_EXT,
+                    Some("ca2"),
+                    1,
+                ),
+                key_pem: std::fs::read(utf8.join("leaf.key")).unwrap(),
+            },
+            failed: &["issuer"],
+            message: "reads as the CA's name but is encoded differently",
+            node_accepts: false,
+            node_error: is_unknown_issuer,
+        });
         let twice = dir("repeated");
         let cred = common::openssl::leaf(
             &ca,
