@@ -1785,9 +1785,9 @@ fn i5_verify_fix_for_an_expired_credential_works() {
 #[test]
 fn i5_verify_judges_rsa_signatures_as_go_does() {
     // Go refuses SHA-1 and MD5 signatures (`x509: cannot verify signature: insecure algorithm`;
-    // PSS only with the hash's own MGF1 and salt length;
-    // SHA-1 for good since Go 1.24). The same leaf signed with SHA-256 by the same RSA CA is
-    // accepted, so the refusal is the algorithm's, not the CA's.
+    // SHA-1 for good since Go 1.24), and takes RSA-PSS only with the hash's own MGF1 and salt
+    // length. The same leaf signed with SHA-256 by the same RSA CA is accepted, so each refusal
+    // is the algorithm's, not the CA's.
     if !common::openssl::available() {
         assert!(std::env::var("CI").is_err(), "CI=true needs openssl");
         eprintln!("skipped: openssl not found");
