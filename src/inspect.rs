@@ -213,7 +213,7 @@ pub struct CertInfo {
     pub not_after: OffsetDateTime,
     /// Seconds from the report's clock to NotAfter (negative once expired).
     pub seconds_left: i64,
-    /// NotAfter in words (`10 years from now`, `3 days ago`).
+    /// NotAfter in words, rounded down (`9 years from now`, `3 days ago`).
     pub expires: String,
     /// NotBefore in words.
     pub starts: String,
