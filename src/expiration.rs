@@ -12,6 +12,11 @@
 //! certificate, named after the first context holding it (`contexts.admin@prod.ca`). A CA held by
 //! several contexts, or that is one of the bundle's CAs, is one row (by SHA-256 of its DER).
 //!
+//! So is every intermediate CA a context's `crt` sends along (its `CERTIFICATE` blocks after the
+//! leaf, read as `verify` and talosctl read them): a node refuses the chain once one expires.
+//! Each is a row named after the context and the block (`contexts.admin.crt[1]`, the leaf being
+//! block 0); an intermediate several contexts send is one row, named after the first.
+//!
 //! Nothing checked is not a pass: a talosconfig without contexts is an error
 //! ([`ExpirationError::NotTalosconfig`]), and a report without rows has not
 //! [`passed`](Report::passed).
@@ -25,6 +30,7 @@ use crate::pki::Certificate;
 use crate::report::{exact_duration, opt_seq, rfc3339, seconds_between, short_duration, table};
 use crate::roles::RoleSet;
 use crate::talosconfig::Config;
+use crate::verify::client_certificates;
 use crate::yaml::Node;
 
 /// What a certificate is for.
@@ -37,6 +43,9 @@ pub enum Purpose {
     /// A CA from the `ca` field of these contexts (`contexts.admin (talosconfig)`), in input
     /// order.
     ContextCa(Vec<String>),
+    /// An intermediate CA these contexts send along after the leaf in their `crt`
+    /// (`contexts.admin (talosconfig)`), in input order.
+    Intermediate(Vec<String>),
 }
 
 /// One certificate to check.
@@ -171,9 +180,11 @@ pub fn bundle_items(
     Ok((items, skipped))
 }
 
-/// Every context's client certificate, then every CA in the contexts' `ca` fields (contexts
-/// without a certificate or a `ca` are listed in the skip notes). A CA several contexts hold is
-/// one row; [`evaluate`] also merges it with an equal CA from another file or the bundle.
+/// Every context's client certificate and the intermediates its `crt` sends along, then every
+/// CA in the contexts' `ca` fields (contexts without a certificate or a `ca` are listed in the
+/// skip notes). A CA several contexts hold is one row, and so is an intermediate several
+/// contexts send; [`evaluate`] also merges them with equal ones from another file (a context CA
+/// with an equal bundle CA).
 ///
 /// # Errors
 /// [`ExpirationError::NotTalosconfig`] when `config` has no contexts;
@@ -204,7 +215,9 @@ pub fn talosconfig_items(
             skipped.push(format!("{field} ({source}): no certificate"));
         } else {
             let pem = decode("crt", &ctx.crt)?;
-            let cert = Certificate::from_pem(&pem).map_err(|e| bad("crt", e.to_string()))?;
+            // As talosctl reads it (tls.X509KeyPair): the leaf, then the intermediates it sends.
+            let (cert, intermediates) =
+                client_certificates(&pem).map_err(|e| bad("crt", e.to_string()))?;
             let roles = RoleSet::parse_lenient(cert.organizations.iter().map(String::as_str));
             items.push(Item {
                 name: field.clone(),
@@ -214,6 +227,16 @@ pub fn talosconfig_items(
                 not_after: cert.not_after,
                 fingerprint: cert.fingerprint(),
             });
+            for (i, cert) in intermediates.iter().enumerate() {
+                items.push(Item {
+                    name: format!("{field}.crt[{}]", i + 1),
+                    source: source.to_string(),
+                    purpose: Purpose::Intermediate(vec![format!("{field} ({source})")]),
+                    subject: cert.subject.clone(),
+                    not_after: cert.not_after,
+                    fingerprint: cert.fingerprint(),
+                });
+            }
         }
         if ctx.ca.is_empty() {
             skipped.push(format!("{field}.ca ({source}): absent"));
@@ -245,21 +268,30 @@ pub fn talosconfig_items(
 }
 
 /// Keep the first row of each CA certificate; a context CA met again adds its contexts to that
-/// row (a bundle CA's row stays as it is).
+/// row (a bundle CA's row stays as it is), and so does an intermediate met again to the first
+/// row of that intermediate.
 fn merge_equal_cas(items: Vec<Item>) -> Vec<Item> {
     let mut out: Vec<Item> = Vec::with_capacity(items.len());
     for item in items {
-        let Purpose::ContextCa(contexts) = &item.purpose else {
-            out.push(item);
-            continue;
+        let (contexts, intermediate) = match &item.purpose {
+            Purpose::ContextCa(contexts) => (contexts, false),
+            Purpose::Intermediate(contexts) => (contexts, true),
+            _ => {
+                out.push(item);
+                continue;
+            }
         };
         let earlier = out.iter_mut().find(|e| {
             e.fingerprint == item.fingerprint
-                && matches!(e.purpose, Purpose::Ca(_) | Purpose::ContextCa(_))
+                && match e.purpose {
+                    Purpose::Ca(_) | Purpose::ContextCa(_) => !intermediate,
+                    Purpose::Intermediate(_) => intermediate,
+                    Purpose::Client(_) => false,
+                }
         });
         match earlier {
             Some(Item {
-                purpose: Purpose::ContextCa(held_by),
+                purpose: Purpose::ContextCa(held_by) | Purpose::Intermediate(held_by),
                 ..
             }) => {
                 for c in contexts {
@@ -276,7 +308,8 @@ fn merge_equal_cas(items: Vec<Item>) -> Vec<Item> {
 }
 
 /// Rate every item at `now`, one row per item but one per CA certificate (a context CA equal to
-/// an earlier CA row joins that row).
+/// an earlier CA row joins that row, an intermediate equal to an earlier intermediate row joins
+/// that one).
 pub fn evaluate(
     items: Vec<Item>,
     skipped: Vec<String>,
@@ -332,6 +365,10 @@ impl Purpose {
             Purpose::ContextCa(contexts) => match contexts.len() {
                 1 => "talosconfig CA".to_string(),
                 n => format!("talosconfig CA of {n} contexts"),
+            },
+            Purpose::Intermediate(contexts) => match contexts.len() {
+                1 => "intermediate CA".to_string(),
+                n => format!("intermediate CA of {n} contexts"),
             },
         }
     }
@@ -444,7 +481,9 @@ impl Report {
             .map(|r| {
                 let (kind, ca_kind, roles) = match &r.item.purpose {
                     Purpose::Ca(k) => ("ca", Node::str(*k), Node::Null),
-                    Purpose::ContextCa(_) => ("ca", Node::str(r.item.purpose.text()), Node::Null),
+                    Purpose::ContextCa(_) | Purpose::Intermediate(_) => {
+                        ("ca", Node::str(r.item.purpose.text()), Node::Null)
+                    }
                     Purpose::Client(roles) => ("client", Node::Null, opt_seq(Some(roles))),
                 };
                 Node::map([

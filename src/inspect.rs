@@ -8,8 +8,10 @@
 //! PEM or DER certificates, CSRs and private keys. Per certificate: subject and roles, issuer,
 //! serial, validity with the time left in words, key algorithm, KU/EKU, SHA-256 fingerprint, SPKI
 //! pin (`sha256:<hex>`, as `gen ca` writes it), whether its key is present and matches; per
-//! talosconfig context, whether the certificate chains to the context's `ca`. A private key is
-//! shown as its algorithm and its public key's SPKI pin, never more.
+//! talosconfig context, the intermediates its `crt` sends along after the leaf and whether the
+//! certificate chains through them to the context's `ca` at the clock, as `verify` builds the
+//! chain ([`crate::verify::verify`]'s chain check). A private key is shown as its algorithm and
+//! its public key's SPKI pin, never more.
 //!
 //! The report is data ([`FileReport`]); [`FileReport::to_text`] and [`to_node`] render it. The
 //! node tree is the stable `-o json`/`-o yaml` schema documented in the README.
@@ -30,7 +32,8 @@ use crate::report::{opt_str, relative_time, rfc3339, seconds_between, serial_num
 use crate::roles::RoleSet;
 use crate::talosconfig::Config;
 use crate::verify::{
-    client_certificates, display_name, eku_name, find_issuer, key_matches, parse_client_key,
+    client_certificates, display_name, eku_name, key_matches, parse_client_key, CheckId, Outcome,
+    Request,
 };
 use crate::yaml::Node;
 
@@ -113,12 +116,15 @@ pub struct ContextInfo {
     pub nodes: Vec<String>,
     /// The certificates of `ca` (empty when absent), or why they could not be read.
     pub ca: Result<Vec<CertInfo>, String>,
-    /// The client certificate (`crt`), `None` when absent.
+    /// The client certificate (`crt`'s first certificate), `None` when absent.
     pub certificate: Option<Result<CertInfo, String>>,
+    /// The intermediates `crt` sends along after the leaf, in order (talosctl sends them all).
+    pub intermediates: Vec<CertInfo>,
     /// The client key (`key`).
     pub key: KeyInfo,
-    /// Whether the certificate chains to `ca`: `Ok(CA subject)` or why not; `None` when either
-    /// is missing or unreadable.
+    /// Whether the certificate chains to `ca` (through the intermediates) at the clock, as
+    /// `verify` builds the chain: `Ok(the chain in words)` or why not; `None` when either is
+    /// missing or unreadable.
     pub chain: Option<Result<String, String>>,
 }
 
@@ -207,7 +213,7 @@ pub struct CertInfo {
     pub not_after: OffsetDateTime,
     /// Seconds from the report's clock to NotAfter (negative once expired).
     pub seconds_left: i64,
-    /// NotAfter in words (`10 years from now`, `3 days ago`).
+    /// NotAfter in words, rounded down (`9 years from now`, `3 days ago`).
     pub expires: String,
     /// NotBefore in words.
     pub starts: String,
@@ -569,26 +575,26 @@ fn talosconfig_entries(
                     .collect()
             })
         };
-        let crt: Option<Result<Certificate, String>> = (!ctx.crt.is_empty()).then(|| {
+        // As talosctl reads it (tls.X509KeyPair): the leaf is the first CERTIFICATE, the others
+        // are sent along as intermediates.
+        let crt = (!ctx.crt.is_empty()).then(|| {
             decode_b64(&ctx.crt).and_then(|pem| {
-                // The leaf as talosctl reads it (tls.X509KeyPair): the first CERTIFICATE.
-                client_certificates(&pem)
-                    .map(|(leaf, _)| leaf)
-                    .map_err(|e| e.to_string())
+                let (leaf, intermediates) = client_certificates(&pem).map_err(|e| e.to_string())?;
+                Ok((pem, leaf, intermediates))
             })
         });
+        let leaf = crt.as_ref().and_then(|c| c.as_ref().ok());
         let key = match decode_b64(&ctx.key) {
-            Ok(pem) => key_info(&pem, crt.as_ref().and_then(|c| c.as_ref().ok())),
+            Ok(pem) => key_info(&pem, leaf.map(|(_, leaf, _)| leaf)),
             Err(e) => KeyInfo::Unreadable(e),
         };
-        let chain = match (&crt, &ca) {
-            (Some(Ok(leaf)), Ok(cas)) if !cas.is_empty() => Some(
-                find_issuer(leaf, cas)
-                    .map(|ca| display_name(&ca.subject))
-                    .map_err(|e| e.to_string()),
-            ),
+        let chain = match (leaf, &ca) {
+            (Some((pem, _, _)), Ok(cas)) if !cas.is_empty() => Some(chain_to(pem, cas, opts.now)),
             _ => None,
         };
+        let intermediates = leaf
+            .map(|(_, _, ints)| ints.iter().map(|c| cert_info(c, opts)).collect())
+            .unwrap_or_default();
         entries.push(Entry {
             name: format!("contexts.{name}"),
             description: format!("context {name:?}"),
@@ -597,13 +603,36 @@ fn talosconfig_entries(
                 endpoints: ctx.endpoints.clone(),
                 nodes: ctx.nodes.clone(),
                 ca: ca.map(|cas| cas.iter().map(|c| cert_info(c, opts)).collect()),
-                certificate: crt.map(|r| r.map(|c| cert_info(&c, opts))),
+                certificate: crt.map(|r| r.map(|(_, leaf, _)| cert_info(&leaf, opts))),
+                intermediates,
                 key,
                 chain,
             }),
         });
     }
     Ok((config.context, entries))
+}
+
+/// Whether the certificate of `crt_pem` (with the intermediates after it) chains to one of `cas`
+/// at `at`: verify's issuer and chain checks, so inspect and verify agree. `Ok` is the chain
+/// check's account of it (`signed by O=talos (sha256:…), valid until …`), `Err` what is wrong.
+fn chain_to(crt_pem: &[u8], cas: &[Certificate], at: OffsetDateTime) -> Result<String, String> {
+    let verdict = crate::verify::verify(&Request {
+        trusted: cas,
+        crt_pem,
+        key_pem: b"",
+        client_ca_pem: None,
+        at,
+        expected_roles: None,
+    });
+    for id in [CheckId::Issuer, CheckId::Chain] {
+        match verdict.outcome(id) {
+            Some(Outcome::Fail { problem, .. }) => return Err(problem.clone()),
+            Some(Outcome::Pass(what)) if id == CheckId::Chain => return Ok(what.clone()),
+            _ => {}
+        }
+    }
+    Err("the chain was not checked".to_string())
 }
 
 fn yaml_at<'v>(v: &'v serde_yaml::Value, path: &[&str]) -> Option<&'v serde_yaml::Value> {
@@ -894,6 +923,19 @@ impl Kind {
 }
 
 impl CertInfo {
+    /// The certificate on one line after `label` (a context's `ca:` or `intermediate:`):
+    /// subject, serial, NotAfter with the time left, SPKI pin.
+    fn line(&self, indent: &str, label: &str) -> String {
+        format!(
+            "{indent}{label:<15} {}, serial {}, until {} ({}), {}\n",
+            display_name(&self.subject),
+            self.serial,
+            rfc3339(self.not_after),
+            self.expires,
+            self.spki_pin
+        )
+    }
+
     /// The JSON/YAML object.
     pub fn to_node(&self) -> Node {
         let strs = |v: &[String]| Node::str_seq(v.iter().cloned());
@@ -1144,6 +1186,10 @@ impl Entry {
                 };
                 m.push(("certificate".into(), cert));
                 m.push(("error".into(), error));
+                m.push((
+                    "intermediates".into(),
+                    Node::Seq(c.intermediates.iter().map(CertInfo::to_node).collect()),
+                ));
                 m.push(("key".into(), c.key.to_node()));
                 let (chains, chain_error) = match &c.chain {
                     None => (Node::Null, Node::Null),
@@ -1224,15 +1270,7 @@ impl Entry {
                     }
                     Ok(cas) => {
                         for ca in cas {
-                            out.push_str(&format!(
-                                "{IN}{:<15} {}, serial {}, until {} ({}), {}\n",
-                                "ca:",
-                                display_name(&ca.subject),
-                                ca.serial,
-                                rfc3339(ca.not_after),
-                                ca.expires,
-                                ca.spki_pin
-                            ));
+                            out.push_str(&ca.line(IN, "ca:"));
                         }
                     }
                     Err(e) => out.push_str(&format!("{IN}{:<15} unreadable: {e}\n", "ca:")),
@@ -1247,10 +1285,13 @@ impl Entry {
                         out.push_str(&format!("{IN}{:<15} unreadable: {e}\n", "certificate:"));
                     }
                 }
+                for int in &c.intermediates {
+                    out.push_str(&int.line(IN, "intermediate:"));
+                }
                 out.push_str(&format!("{IN}{:<15} {}\n", "private key:", c.key.text()));
                 let chain = match &c.chain {
                     None => "not checked (needs both ca and crt)".to_string(),
-                    Some(Ok(ca)) => format!("yes, signed by {ca}"),
+                    Some(Ok(chain)) => format!("yes, {chain}"),
                     Some(Err(e)) => format!("NO: {e}"),
                 };
                 out.push_str(&format!("{IN}{:<15} {chain}\n", "chains to ca:"));

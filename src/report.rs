@@ -4,8 +4,10 @@
 //! Reports are built once as a [`Node`]; `-o yaml` renders it with [`crate::yaml::emit`] and
 //! `-o json` with [`to_json`], so both formats carry the same keys in the same order.
 //! [`relative_time`] is go-humanize `RelTime` as `talosctl config info` uses it
-//! ([`crate::talosconfig::info::rel_time`]); [`short_duration`] is kubeadm's residual time
-//! (`k8s.io/apimachinery/pkg/util/duration.ShortHumanDuration`).
+//! ([`crate::talosconfig::info::rel_time`]) below a year, and whole 365-day years from there on,
+//! rounded down as [`short_duration`], kubeadm's residual time
+//! (`k8s.io/apimachinery/pkg/util/duration.ShortHumanDuration`), so that `inspect` and
+//! `check-expiration` give the same number of years.
 
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -92,10 +94,25 @@ pub fn seconds_between(now: OffsetDateTime, then: OffsetDateTime) -> i64 {
     (then - now).whole_seconds()
 }
 
-/// `then` relative to `now` in words, as go-humanize `RelTime(then, now, "ago", "from now")`
-/// (the same function `config info` uses): `10 years from now`, `3 days ago`, `now`.
+/// `then` relative to `now` in words, every unit rounded down: `9 years from now`, `3 days ago`,
+/// `now`. Below 360 days as go-humanize `RelTime(then, now, "ago", "from now")`, the function
+/// `config info` uses; from there on in 30-day months up to 365 days, then in whole 365-day years
+/// as [`short_duration`] counts them (`9 years` where it says `9y`). go-humanize itself rounds
+/// years: 360-day years, and `2 years` from 540 days on, so `config info`, which keeps talosctl's
+/// words, reads `10 years` where 9.99 are left.
 pub fn relative_time(then: OffsetDateTime, now: OffsetDateTime) -> String {
-    crate::talosconfig::info::rel_time(then, now, "ago", "from now")
+    const YEAR: i64 = 365 * DAY;
+    let secs = (then - now).whole_seconds().saturating_abs();
+    let label = if then > now { "from now" } else { "ago" };
+    if secs < 360 * DAY {
+        crate::talosconfig::info::rel_time(then, now, "ago", "from now")
+    } else if secs < YEAR {
+        format!("{} months {label}", secs / (30 * DAY))
+    } else if secs < 2 * YEAR {
+        format!("1 year {label}")
+    } else {
+        format!("{} years {label}", secs / YEAR)
+    }
 }
 
 /// kubeadm's RESIDUAL TIME for `secs` seconds left: `45s`, `12m`, `5h`, `364d`, `9y`;
@@ -184,20 +201,67 @@ pub fn opt_str(value: Option<&str>) -> Node {
 mod tests {
     use super::*;
     use time::macros::datetime;
+    use time::Duration;
 
     #[test]
-    fn relative_time_reads_as_config_info() {
+    fn relative_time_reads_as_config_info_below_a_year() {
         let now = datetime!(2021-07-05 22:06:42 UTC);
-        // talosctl config info on the 2031 fixture certificates at the spec's clock.
-        assert_eq!(
-            relative_time(datetime!(2031-07-03 11:18:33 UTC), now),
-            "10 years from now"
-        );
-        assert_eq!(
-            relative_time(now - time::Duration::days(3), now),
-            "3 days ago"
-        );
+        for days in [0, 1, 3, 6, 7, 29, 30, 59, 60, 200, 359] {
+            for then in [now + Duration::days(days), now - Duration::days(days)] {
+                assert_eq!(
+                    relative_time(then, now),
+                    crate::talosconfig::info::rel_time(then, now, "ago", "from now"),
+                    "{days}"
+                );
+            }
+        }
+        assert_eq!(relative_time(now - Duration::days(3), now), "3 days ago");
         assert_eq!(relative_time(now, now), "now");
+    }
+
+    // Review: go-humanize rounds years (540 days read "2 years", 1094 days "3 years", a fresh CA
+    // with 9.99 years left "10 years" where check-expiration says 9y); every unit rounds down.
+    #[test]
+    fn relative_time_rounds_years_down_as_short_duration() {
+        let now = datetime!(2021-07-05 22:06:42 UTC);
+        let cases = [
+            (359, "11 months"),
+            (360, "12 months"),
+            (364, "12 months"),
+            (365, "1 year"),
+            (540, "1 year"),
+            (729, "1 year"),
+            (730, "2 years"),
+            (1094, "2 years"),
+            (1095, "3 years"),
+            (3649, "9 years"),
+            (3650, "10 years"),
+            (40 * 365, "40 years"),
+        ];
+        for (days, words) in cases {
+            let d = Duration::days(days);
+            assert_eq!(relative_time(now + d, now), format!("{words} from now"));
+            assert_eq!(relative_time(now - d, now), format!("{words} ago"));
+        }
+        // The 2031 fixture certificates at the spec's clock (talosctl: "10 years from now").
+        let not_after = datetime!(2031-07-03 11:18:33 UTC);
+        assert_eq!(relative_time(not_after, now), "9 years from now");
+        assert_eq!(short_duration(seconds_between(now, not_after)), "9y");
+        // One second short of a year is not a year, in either function.
+        for secs in [
+            365 * DAY - 1,
+            365 * DAY,
+            2 * 365 * DAY - 1,
+            10 * 365 * DAY - 1,
+        ] {
+            let then = now + Duration::seconds(secs);
+            let years = short_duration(secs).trim_end_matches('y').parse::<i64>();
+            let words = relative_time(then, now);
+            match years {
+                Ok(n) => assert!(words.starts_with(&format!("{n} year")), "{secs}: {words}"),
+                Err(_) => assert!(words.ends_with("months from now"), "{secs}: {words}"),
+            }
+        }
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub struct Entry {
 /// Why a roster was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum RosterError {
-    /// The text is not a roster: not YAML, no `entries`, or a field of the wrong kind.
+    /// The text is not a roster: not YAML, no `entries`, or `entries` not a list (an entry of
+    /// the wrong shape is one of [`RosterError::Entries`]).
     #[error("roster {source_name}: cannot read it as a roster: {reason} (expected `entries:` with a list of entries, each with a name and roles; see `talmint issue --help`)")]
     Document {
         /// The roster file.
@@ -60,10 +61,12 @@ pub enum RosterError {
         source_name: String,
     },
     /// Every invalid entry, listed.
-    #[error("roster {source_name}: {} invalid entr{}: {}", .problems.len(), if .problems.len() == 1 { "y" } else { "ies" }, .problems.join("; "))]
+    #[error("roster {source_name}: {invalid} invalid entr{}: {}", if *.invalid == 1 { "y" } else { "ies" }, .problems.join("; "))]
     Entries {
         /// The roster file.
         source_name: String,
+        /// How many entries are invalid (an entry may have several problems).
+        invalid: usize,
         /// One message per problem, naming the entry.
         problems: Vec<String>,
     },
@@ -101,13 +104,15 @@ pub enum IssueError {
     Interrupted,
 }
 
+/// The roster as YAML: its entries are read one by one ([`read_entry`]), so that an entry of the
+/// wrong shape is listed with every other invalid entry rather than refusing the whole text.
 #[derive(Deserialize)]
 #[serde(expecting = "a mapping with entries")]
 struct RawRoster {
-    entries: Vec<RawEntry>,
+    entries: Vec<serde_yaml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(
     deny_unknown_fields,
     expecting = "an entry mapping such as {name: alice, roles: [os:reader]}"
@@ -155,6 +160,57 @@ fn safe_file_stem(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.@+".contains(c))
 }
 
+/// An entry's fields that read, one problem per field that did not (an unknown field, a value
+/// of the wrong type, in serde's words), and the names of the known fields that did not read.
+fn read_entry(value: &serde_yaml::Value) -> (RawEntry, Vec<String>, Vec<String>) {
+    if let Ok(raw) = RawEntry::deserialize(value) {
+        return (raw, Vec::new(), Vec::new());
+    }
+    let serde_yaml::Value::Mapping(map) = value else {
+        // Not a mapping at all (a string, a list, nothing): serde says what it is, and no field
+        // reads.
+        let problem = RawEntry::deserialize(value)
+            .err()
+            .map_or_else(String::new, |e| e.to_string());
+        let unreadable = RAW_FIELDS.iter().map(ToString::to_string).collect();
+        return (RawEntry::default(), vec![problem], unreadable);
+    };
+    let mut readable = serde_yaml::Mapping::new();
+    let mut problems = Vec::new();
+    let mut unreadable = Vec::new();
+    for (key, field) in map {
+        let alone =
+            serde_yaml::Value::Mapping([(key.clone(), field.clone())].into_iter().collect());
+        match RawEntry::deserialize(&alone) {
+            Ok(_) => {
+                readable.insert(key.clone(), field.clone());
+            }
+            // serde's unknown-field message names the field; a type error does not.
+            Err(e) => match key.as_str().filter(|k| RAW_FIELDS.contains(k)) {
+                Some(known) => {
+                    problems.push(format!("{known}: {e}"));
+                    unreadable.push(known.to_string());
+                }
+                None => problems.push(e.to_string()),
+            },
+        }
+    }
+    // Each of these fields read alone, so together they read too.
+    let raw = RawEntry::deserialize(&serde_yaml::Value::Mapping(readable)).unwrap_or_default();
+    (raw, problems, unreadable)
+}
+
+/// The fields of an entry, as [`RawEntry`] reads them.
+const RAW_FIELDS: [&str; 7] = [
+    "name",
+    "roles",
+    "for",
+    "ttl",
+    "endpoints",
+    "nodes",
+    "context",
+];
+
 /// A check of an entry's TTL beyond the roster itself (that the CA can sign it), giving the
 /// problem to list.
 pub type TtlCheck<'a> = &'a dyn Fn(Ttl) -> Result<(), String>;
@@ -185,13 +241,18 @@ pub fn parse(
         });
     }
     let mut problems = Vec::new();
+    let mut invalid = 0;
     let mut entries = Vec::with_capacity(raw.entries.len());
     let mut seen = HashSet::new();
-    for (i, e) in raw.entries.into_iter().enumerate() {
+    for (i, value) in raw.entries.iter().enumerate() {
+        // This entry's problems, each later prefixed with where it is: first the fields that do
+        // not read; the others are checked as usual.
+        let (e, mut mine, unreadable) = read_entry(value);
+        let unread = |field: &str| unreadable.iter().any(|f| f == field);
         let name = e.name.unwrap_or_default();
-        // This entry's problems, each later prefixed with where it is.
-        let mut mine = Vec::new();
-        if name.len() > MAX_NAME {
+        if unread("name") {
+            // Already listed: its type is wrong.
+        } else if name.len() > MAX_NAME {
             mine.push(format!(
                 "name is {} bytes long: at most {MAX_NAME} (a file name is at most 255 bytes, \
                  and .talosconfig is added)",
@@ -209,7 +270,9 @@ pub fn parse(
                 None
             }
             (None, None) => {
-                mine.push("roles are required".to_string());
+                if !unread("roles") && !unread("for") {
+                    mine.push("roles are required".to_string());
+                }
                 None
             }
             (None, Some(calls)) => match authz::roles_for(&calls.join(",")) {
@@ -238,6 +301,7 @@ pub fn parse(
             },
         };
         let ttl = match e.ttl {
+            None if unread("ttl") => None,
             None => Some(defaults.ttl),
             Some(t) => match t.parse::<Ttl>() {
                 Ok(t) => Some(t),
@@ -258,7 +322,7 @@ pub fn parse(
             }
         }
         if let (Some(roles), Some(ttl)) = (&roles, ttl) {
-            if let Some(p) = policy {
+            if let Some(p) = policy.filter(|_| !unread("endpoints") && !unread("nodes")) {
                 let req = Request {
                     roles,
                     ttl,
@@ -273,6 +337,7 @@ pub fn parse(
         if !mine.is_empty() {
             let at = format!("entries[{i}] ({})", shown_name(&name));
             problems.extend(mine.into_iter().map(|p| format!("{at}: {p}")));
+            invalid += 1;
             continue;
         }
         if let (Some(roles), Some(ttl)) = (roles, ttl) {
@@ -297,6 +362,7 @@ pub fn parse(
     } else {
         Err(RosterError::Entries {
             source_name: source.to_string(),
+            invalid,
             problems,
         })
     }
@@ -580,10 +646,7 @@ mod tests {
             ("", "missing field `entries`"),
             ("people:\n  - name: a\n", "missing field `entries`"),
             ("entries:\n  - name: a\n   roles: [x\n", "line 3"),
-            (
-                "entries:\n  - name: a\n    roles: os:reader\n",
-                "entries[0].roles",
-            ),
+            ("entries: alice\n", "entries: invalid type: string"),
         ] {
             let err = parse(text, "team.yaml", &defaults(), None, None).unwrap_err();
             assert!(matches!(err, RosterError::Document { .. }), "{err}");
@@ -595,6 +658,45 @@ mod tests {
                 "{msg}"
             );
         }
+    }
+
+    // Review: an entry of the wrong shape (an unknown field, a value of the wrong type) refused
+    // the whole roster, so every other invalid entry showed only once it was fixed.
+    #[test]
+    fn entries_of_the_wrong_shape_are_listed_with_the_other_invalid_entries() {
+        let text = "entries:\n  - name: alice\n    roles: [os:reader]\n  - name: alice\n    roles: [os:reader]\n  - name: ../evil\n    roles: [os:admin]\n  - name: dave\n    roles: [os:bogus]\n  - name: gina\n    roles: [os:admin]\n    color: blue\n  - name: hank\n    roles: os:reader\n    ttl: [8h]\n  - name: 5\n    roles: [os:reader]\n  - alice\n  - name: ivan\n    roles: [os:reader]\n    nodes: 10.5.0.4\n";
+        let err = parse(text, "team.yaml", &defaults(), None, None).unwrap_err();
+        let RosterError::Entries {
+            invalid, problems, ..
+        } = &err
+        else {
+            panic!("not listed by entry: {err}");
+        };
+        assert_eq!(
+            problems,
+            &[
+                "entries[1] (alice): duplicate name",
+                "entries[2] (../evil): name must be a plain file name (ASCII letters, digits, - _ . @ +; not starting with a dot)",
+                "entries[3] (dave): unknown roles: os:bogus",
+                "entries[4] (gina): unknown field `color`, expected one of `name`, `roles`, `for`, `ttl`, `endpoints`, `nodes`, `context`",
+                "entries[5] (hank): roles: invalid type: string \"os:reader\", expected a sequence",
+                "entries[5] (hank): ttl: invalid type: sequence, expected a string",
+                "entries[6] (no name): name: invalid type: integer `5`, expected a string",
+                "entries[7] (no name): invalid type: string \"alice\", expected an entry mapping such as {name: alice, roles: [os:reader]}",
+                "entries[8] (ivan): nodes: invalid type: string \"10.5.0.4\", expected a sequence",
+            ]
+        );
+        assert_eq!(*invalid, 8);
+        assert!(err.to_string().starts_with(
+            "roster team.yaml: 8 invalid entries: entries[1] (alice): duplicate name; "
+        ));
+        // The fields of a wrong-shaped entry that do read are checked as usual.
+        let text = "entries:\n  - name: ../x\n    roles: [os:reader]\n    colour: red\n";
+        let err = parse(text, "team.yaml", &defaults(), None, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "roster team.yaml: 1 invalid entry: entries[0] (../x): unknown field `colour`, expected one of `name`, `roles`, `for`, `ttl`, `endpoints`, `nodes`, `context`; entries[0] (../x): name must be a plain file name (ASCII letters, digits, - _ . @ +; not starting with a dot)"
+        );
     }
 
     #[test]

@@ -676,6 +676,21 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "roster with an unknown field and a wrong type among other invalid entries: all listed",
+        setup: |env| {
+            bundle(env, "s.yaml");
+            env.write(
+                "team.yaml",
+                "entries:\n  - name: a\n    roles: [os:reader]\n  - name: a\n    roles: [os:reader]\n  - name: g\n    roles: [os:admin]\n    color: blue\n  - name: ../evil\n    roles: os:admin\n",
+            );
+        },
+        args: ISSUE_TEAM,
+        expect: &[
+            "error: roster team.yaml: 3 invalid entries: entries[1] (a): duplicate name; entries[2] (g): unknown field `color`, expected one of `name`, `roles`, `for`, `ttl`, `endpoints`, `nodes`, `context`; entries[3] (../evil): roles: invalid type: string \"os:admin\", expected a sequence; entries[3] (../evil): name must be a plain file name",
+        ],
+        code: 1,
+    },
+    Case {
         name: "roster entry whose name cannot be a file name (too long), shown shortened",
         setup: |env| {
             bundle(env, "s.yaml");

@@ -53,6 +53,34 @@ fn row_names(json: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// The NAME column of a `check-expiration` table, in order.
+fn table_names(table: &str) -> Vec<&str> {
+    table
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect()
+}
+
+/// A CA row of a `check-expiration -o json` report: `(source, caKind, subject)` and
+/// `(notAfter, secondsLeft, status)`, no roles, and the same ten keys as every row.
+fn assert_ca_row(row: &Value, (source, kind, subject): (&str, &str, &str), due: (&str, i64, &str)) {
+    let (not_after, seconds_left, status) = due;
+    assert_eq!(row["source"], source);
+    assert_eq!(row["type"], "ca");
+    assert_eq!(row["caKind"], kind);
+    assert_eq!(row["roles"], Value::Null);
+    assert_eq!(row["subject"], subject);
+    assert_eq!(row["notAfter"], not_after);
+    assert_eq!(row["secondsLeft"], seconds_left);
+    assert_eq!(row["status"], status);
+    assert_eq!(
+        row.as_object().unwrap().len(),
+        10,
+        "the same keys as every row"
+    );
+}
+
 fn bundle_ca() -> Option<(std::path::PathBuf, CaKeyPair)> {
     let path = common::talos("stability/secrets.yaml")?;
     let bundle = SecretsBundle::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -529,13 +557,8 @@ fn i5_check_expiration_checks_each_context_ca_once() {
     let run = env.run(&["--now", at, "check-expiration", "c.tc"]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     let table = stdout(&run);
-    let names: Vec<&str> = table
-        .lines()
-        .skip(1)
-        .map(|l| l.split_whitespace().next().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        table_names(&table),
         ["contexts.c", "contexts.d", "contexts.c.ca"],
         "{table}"
     );
@@ -578,20 +601,11 @@ fn i5_check_expiration_checks_each_context_ca_once() {
     assert_eq!(json["passed"], true);
     let certs = json["certificates"].as_array().unwrap();
     assert_eq!(certs.len(), 3);
-    let ca = &certs[2];
-    assert_eq!(ca["name"], "contexts.c.ca");
-    assert_eq!(ca["source"], "c.tc");
-    assert_eq!(ca["type"], "ca");
-    assert_eq!(ca["caKind"], "talosconfig CA of 2 contexts");
-    assert_eq!(ca["roles"], Value::Null);
-    assert_eq!(ca["subject"], "O=talos");
-    assert_eq!(ca["notAfter"], "2026-01-03T00:00:00Z");
-    assert_eq!(ca["secondsLeft"], 86400);
-    assert_eq!(ca["status"], "warning");
-    assert_eq!(
-        ca.as_object().unwrap().len(),
-        10,
-        "the same keys as every row"
+    assert_eq!(certs[2]["name"], "contexts.c.ca");
+    assert_ca_row(
+        &certs[2],
+        ("c.tc", "talosconfig CA of 2 contexts", "O=talos"),
+        ("2026-01-03T00:00:00Z", 86400, "warning"),
     );
     // Once past its NotAfter the CA row is expired, though the certificates are not.
     let run = env.run(&["--now", "2026-01-04T00:00:00Z", "check-expiration", "c.tc"]);
@@ -634,5 +648,94 @@ fn i5_check_expiration_checks_each_context_ca_once() {
     assert_eq!(
         json["certificates"][2]["caKind"],
         "talosconfig CA of 3 contexts"
+    );
+}
+
+/// Review: a context's `crt` holding the leaf and the intermediate CA that signed it (talosctl
+/// sends both; a node refuses the chain once the intermediate expires). The intermediate is a
+/// row of its own, named after the context and its block, under the same thresholds and exit
+/// code, though the leaf outlives it.
+#[test]
+fn i5_check_expiration_lists_the_intermediates_a_context_sends() {
+    let env = Env::new();
+    let t0 = datetime!(2026-01-01 00:00:00 UTC);
+    // The intermediate runs 2 days, the leaf it signed 60 days.
+    common::intermediate_talosconfig(&env, t0, "x.tc", 48, 60 * 24);
+    let at = "2026-01-01T00:00:00Z";
+    let run = env.run(&["--now", at, "check-expiration", "x.tc"]);
+    let table = stdout(&run);
+    assert_eq!(run.status.code(), Some(1), "{table}{}", stderr(&run));
+    assert_eq!(
+        table_names(&table),
+        ["contexts.x", "contexts.x.crt[1]", "contexts.x.ca"],
+        "{table}"
+    );
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("contexts.x").ends_with(" ok"), "{table}");
+    let int_row = row("contexts.x.crt[1]");
+    assert!(int_row.contains("Jan 03, 2026 00:00 UTC"), "{int_row}");
+    assert!(int_row.contains("   intermediate CA   "), "{int_row}");
+    assert!(int_row.ends_with(" FAILING"), "{int_row}");
+    assert_eq!(
+        stderr(&run),
+        "error: 1 certificate expired or expiring within 7d: contexts.x.crt[1] (x.tc) expires \
+         in 2d\n"
+    );
+    // Below --fail-within only a warning; in JSON a CA row like the others.
+    let run = env.run(&[
+        "--now",
+        at,
+        "check-expiration",
+        "x.tc",
+        "--fail-within",
+        "1d",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        stderr(&run),
+        "warning: contexts.x.crt[1] (x.tc) expires in 2d (within 30d)\n"
+    );
+    let json: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        row_names(&json),
+        ["contexts.x", "contexts.x.crt[1]", "contexts.x.ca"]
+    );
+    assert_ca_row(
+        &json["certificates"][1],
+        ("x.tc", "intermediate CA", "O=int"),
+        ("2026-01-03T00:00:00Z", 2 * 86400, "warning"),
+    );
+    // Past its NotAfter the intermediate is expired, though the leaf is not.
+    let run = env.run(&["--now", "2026-01-04T00:00:00Z", "check-expiration", "x.tc"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("contexts.x.crt[1] (x.tc) expired 1 day ago"),
+        "{}",
+        stderr(&run)
+    );
+    // A second context sending the same intermediate joins its row.
+    common::add_intermediate_context(&env, "y", "x.tc");
+    let run = env.run(&["--now", at, "check-expiration", "x.tc", "-o", "json"]);
+    let json: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        row_names(&json),
+        [
+            "contexts.x",
+            "contexts.x.crt[1]",
+            "contexts.y",
+            "contexts.x.ca"
+        ]
+    );
+    assert_eq!(
+        json["certificates"][1]["caKind"],
+        "intermediate CA of 2 contexts"
     );
 }

@@ -1283,10 +1283,15 @@ fn i5_inspect_talosconfig_samples_agree_with_talosctl_config_info() {
             (!roles.is_empty()).then(|| roles.join(", ")).as_deref(),
             "{sample}"
         );
+        // talosctl's words round the 9.99 years left up (go-humanize's 360-day years); inspect
+        // rounds them down, as check-expiration's 9y.
         assert_eq!(
-            cert["expires"],
-            expires.as_str(),
-            "{sample}: time left in talosctl's words"
+            expires, "10 years from now",
+            "{sample}: talosctl config info"
+        );
+        assert_eq!(
+            cert["expires"], "9 years from now",
+            "{sample}: time left, rounded down"
         );
         assert!(cert["notAfter"].as_str().unwrap().starts_with("2031-07-03"));
         assert_eq!(cert["validity"], "valid");
@@ -1318,7 +1323,7 @@ fn i5_inspect_talosconfig_samples_agree_with_talosctl_config_info() {
             text.contains("chains to ca:   yes, signed by O=talos"),
             "{text}"
         );
-        assert!(text.contains("(10 years from now)"), "{text}");
+        assert!(text.contains("(9 years from now)"), "{text}");
         assert!(!text.contains("PRIVATE KEY"));
     }
 }
@@ -1880,4 +1885,50 @@ fn i5_verify_judges_rsa_signatures_as_go_does() {
         }
         assert!(report.contains(message), "{digest}: {message:?} not in\n{report}");
     }
+}
+
+/// Review: a context whose `crt` is the leaf and the intermediate CA that signed it. inspect
+/// lists the intermediate and, as verify builds the chain, says the leaf chains to `ca` through
+/// it; once the intermediate has expired, neither does.
+#[test]
+fn i5_inspect_chains_a_context_through_the_intermediates_it_sends() {
+    let env = Env::new();
+    let t0 = time::macros::datetime!(2026-01-01 00:00:00 UTC);
+    common::intermediate_talosconfig(&env, t0, "x.tc", 48, 60 * 24);
+    let at = "2026-01-01T00:00:00Z";
+    env.ok(&["--now", at, "verify", "x.tc", "--context", "x"]);
+    let json = inspect_json(&env, &["--now", at, "x.tc"]);
+    let ctx = &json["files"][0]["entries"][0];
+    assert_eq!(ctx["chainsToCA"], true, "{ctx}");
+    assert_eq!(ctx["chainError"], Value::Null, "{ctx}");
+    assert_eq!(ctx["certificate"]["subject"], "O=os:admin");
+    let ints = ctx["intermediates"].as_array().unwrap();
+    assert_eq!(ints.len(), 1, "{ctx}");
+    assert_eq!(ints[0]["subject"], "O=int");
+    assert_eq!(ints[0]["issuer"], "O=talos");
+    assert_eq!(ints[0]["isCA"], true);
+    assert_eq!(ints[0]["notAfter"], "2026-01-03T00:00:00Z");
+    let text = stdout(&env.ok(&["--now", at, "inspect", "x.tc"]));
+    assert!(
+        text.contains("\n    intermediate:   O=int, serial "),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "\n    chains to ca:   yes, via O=int (until 2026-01-03T00:00:00Z) to O=talos"
+        ),
+        "{text}"
+    );
+    // Three days on the intermediate has expired: verify rejects the chain, and so does inspect.
+    let later = "2026-01-04T00:00:00Z";
+    let run = env.run(&["--now", later, "verify", "x.tc", "--context", "x"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stdout(&run));
+    let json = inspect_json(&env, &["--now", later, "x.tc"]);
+    let ctx = &json["files"][0]["entries"][0];
+    assert_eq!(ctx["chainsToCA"], false, "{ctx}");
+    let error = ctx["chainError"].as_str().unwrap();
+    assert!(
+        error.starts_with("the intermediate O=int is expired 1 day ago"),
+        "{error}"
+    );
 }

@@ -230,5 +230,54 @@ pub fn stderr(out: &Output) -> String {
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+/// A talosconfig `tc` in `env` whose one context `x` sends its leaf with the intermediate CA that
+/// signed it (`crt` = leaf PEM then intermediate PEM, as talosctl sends both), all issued at
+/// `now`: the root `O=talos` (`talos.crt`, 10 years, the context's `ca`), the intermediate
+/// `O=int` (`int.crt`, `int_hours`) and the leaf `O=os:admin` (`u.crt`, `leaf_hours`, made by
+/// `gen crt`, which as talosctl does not cap it at its CA's expiry, so it may outlive `O=int`).
+pub fn intermediate_talosconfig(
+    env: &Env,
+    now: time::OffsetDateTime,
+    tc: &str,
+    int_hours: u64,
+    leaf_hours: u64,
+) {
+    use talmint::pki::{CaKeyPair, Profile, Ttl};
+    let at = talmint::report::rfc3339(now);
+    let run = |args: &[&str]| {
+        let mut all = vec!["--now", at.as_str()];
+        all.extend_from_slice(args);
+        env.ok(&all);
+    };
+    run(&["gen", "ca", "--organization", "talos", "--hours", "87600"]);
+    let root = CaKeyPair::from_pem(&env.read("talos.crt"), &env.read("talos.key")).unwrap();
+    let int = root
+        .issue(&Profile::ca("int"), now, Ttl::from_hours(int_hours))
+        .unwrap();
+    env.write("int.crt", &int.cert_pem);
+    env.write("int.key", int.key.unwrap().to_pem().unwrap().as_bytes());
+    run(&["gen", "key", "--name", "u"]);
+    run(&[
+        "gen", "csr", "--key", "u.key", "--ip", "10.5.0.2", "--roles", "os:admin",
+    ]);
+    let hours = leaf_hours.to_string();
+    run(&[
+        "gen", "crt", "--name", "u", "--ca", "int", "--csr", "u.csr", "--hours", &hours,
+    ]);
+    let mut chain = env.read("u.crt");
+    chain.extend_from_slice(int.cert_pem.as_bytes());
+    env.write("chain.pem", chain);
+    add_intermediate_context(env, "x", tc);
+}
+
+/// Add context `name` to `tc` with the files [`intermediate_talosconfig`] made: `ca` the root,
+/// `crt` the leaf and the intermediate.
+pub fn add_intermediate_context(env: &Env, name: &str, tc: &str) {
+    let files = ["--crt", "chain.pem", "--key", "u.key", "--talosconfig", tc];
+    let mut args = vec!["config", "add", name, "--ca", "talos.crt"];
+    args.extend(files);
+    env.ok(&args);
+}
+
 pub mod apid;
 pub mod openssl;
