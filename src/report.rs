@@ -77,8 +77,29 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 /// A serial number for people: lowercase hex of the magnitude, without the DER sign byte
-/// (`00`) a serial with its top bit set carries, as `openssl x509 -serial` prints it.
+/// (`00`) a serial with its top bit set carries, as `openssl x509 -serial` prints it; a
+/// negative serial (which Go refuses) as `-` and its magnitude, as openssl prints it too.
 pub fn serial_number(der_hex: &str) -> String {
+    let bytes: Option<Vec<u8>> = (0..der_hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(der_hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    if let Some(mut bytes) = bytes.filter(|b| b.first().is_some_and(|b| b & 0x80 != 0)) {
+        // Two's complement: the magnitude is the bits inverted, plus one.
+        let mut carry = true;
+        for b in bytes.iter_mut().rev() {
+            let (sum, overflow) = (!*b).overflowing_add(u8::from(carry));
+            *b = sum;
+            carry = overflow;
+        }
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        return format!("-{}", magnitude(&hex));
+    }
+    magnitude(der_hex)
+}
+
+/// Hex digits without leading zero bytes, in whole bytes (`00` for zero).
+fn magnitude(der_hex: &str) -> String {
     let trimmed = der_hex.trim_start_matches("00");
     if trimmed.is_empty() {
         "00".to_string()
@@ -301,6 +322,10 @@ mod tests {
         assert_eq!(serial_number("2b8d30af"), "2b8d30af");
         assert_eq!(serial_number("000f"), "0f");
         assert_eq!(serial_number("00"), "00");
+        // Negative, as `openssl x509 -serial` prints them (-set_serial -5, -256, -128).
+        assert_eq!(serial_number("fb"), "-05");
+        assert_eq!(serial_number("ff00"), "-0100");
+        assert_eq!(serial_number("80"), "-80");
     }
 
     #[test]
