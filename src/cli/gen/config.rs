@@ -283,27 +283,45 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     )?;
     let worker = generated(MachineType::Worker, &worker_only, "worker config")?;
 
+    // Only a talosconfig output needs the client certificate: none is issued (or recorded)
+    // without one.
+    let records = args.output_types.iter().any(|t| t == "talosconfig");
     let ca = bundle.os_ca()?;
     let ca_pem = bundle.os_ca_pem().to_vec();
     let policy = args.issuing.load_policy()?;
-    issuing::check_policy(
-        policy.as_ref(),
-        &talmint::policy::Request {
-            roles: &roles,
-            ttl: args.crt_ttl,
-            endpoints: &args.talosconfig_endpoints,
-            nodes: &[],
-        },
-    )?;
-    let issued = ca
-        .issue_client_in(&roles, &args.issuing.window(ctx.now(), args.crt_ttl))
-        .context("issuing the talosconfig client certificate")?;
-    let target = credential::Target {
-        context: args.cluster_name.clone(),
-        endpoints: args.talosconfig_endpoints.clone(),
-        nodes: Vec::new(),
-    };
-    let talosconfig = credential::single_yaml(&ca_pem, &issued, &target)?;
+    let mut warning = None;
+    let mut issued = None;
+    let mut talosconfig = Zeroizing::new(String::new());
+    if records {
+        issuing::check_policy(
+            policy.as_ref(),
+            &talmint::policy::Request {
+                roles: &roles,
+                ttl: args.crt_ttl,
+                endpoints: &args.talosconfig_endpoints,
+                nodes: &[],
+            },
+        )?;
+        let window = args.issuing.window(ctx.now(), args.crt_ttl);
+        // Talos compat: talosctl issues the talosconfig certificate for its TTL whatever the
+        // CA's validity (generate/talosconfig.go, siderolabs/crypto x509 NewKeyPair): a CA
+        // expiring within the TTL gets a warning, not a refusal (`config new` refuses).
+        if let Err(e) = ca.check_window(&window) {
+            warning = Some(format!(
+                "warning: the talosconfig certificate: {e}; issued anyway, as talosctl does"
+            ));
+        }
+        let cert = ca
+            .issue_client_unchecked(&roles, &window)
+            .context("issuing the talosconfig client certificate")?;
+        let target = credential::Target {
+            context: args.cluster_name.clone(),
+            endpoints: args.talosconfig_endpoints.clone(),
+            nodes: Vec::new(),
+        };
+        talosconfig = credential::single_yaml(&ca_pem, &cert, &target)?;
+        issued = Some(cert);
+    }
 
     let mut outputs: Vec<(PathBuf, Zeroizing<Vec<u8>>)> = Vec::new();
     // Every file the command touches, with what it is, to refuse one path used twice.
@@ -339,7 +357,6 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     if save_secrets {
         files.push((secrets_path.clone(), "the secrets bundle saved".into()));
     }
-    let records = args.output_types.iter().any(|t| t == "talosconfig");
     let ledger_path = args
         .issuing
         .ledger_path(args.with_secrets.as_ref().unwrap_or(&secrets_path));
@@ -367,9 +384,9 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     }
     // Recorded before any file is written.
     let record = || -> anyhow::Result<()> {
-        if !records {
+        let Some(issued) = &issued else {
             return Ok(());
-        }
+        };
         issuing::record_as_talosctl(
             ctx,
             &args.issuing,
@@ -402,6 +419,9 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
             .collect();
         write_files(&files, force, record)?;
         announce(ctx, &files);
+    }
+    if let Some(w) = &warning {
+        ctx.note(w);
     }
     Ok(())
 }

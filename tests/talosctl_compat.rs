@@ -1,0 +1,89 @@
+//! Regressions: inputs talosctl accepts (or reads another way) that talmint got wrong. Each test
+//! names the talosctl code it matches.
+
+mod common;
+
+use common::Env;
+
+/// The `notAfter` of the talosconfig's certificate, read back with `inspect -o json`.
+fn talosconfig_not_after(env: &Env, path: &str) -> String {
+    let out = env.ok(&["inspect", path, "-o", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = json["files"][0]["entries"].as_array().unwrap();
+    let context = entries.iter().find(|e| e["type"] == "context").unwrap();
+    context["certificate"]["notAfter"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// talosctl's `gen config` never compares the talosconfig certificate's TTL with the OS CA's
+/// expiry (generate/talosconfig.go; siderolabs/crypto x509 `NewKeyPair`): it writes every file.
+#[test]
+fn gen_config_with_a_ca_expiring_within_the_crt_ttl_writes_every_file() {
+    let env = Env::new();
+    // The OS CA is valid 10 years: until 2029-12-29. v1.6: an ECDSA service-account key (fast).
+    env.ok(&[
+        "--now",
+        "2020-01-01T00:00:00Z",
+        "gen",
+        "secrets",
+        "--talos-version",
+        "v1.6",
+    ]);
+    let gen = |extra: &[&str]| {
+        let mut args = vec![
+            "--now",
+            "2029-07-01T00:00:00Z",
+            "gen",
+            "config",
+            "c",
+            "https://x:6443",
+            "--with-secrets",
+            "secrets.yaml",
+        ];
+        args.extend_from_slice(extra);
+        env.ok(&args)
+    };
+
+    let out = gen(&["-o", "all"]);
+    for f in ["controlplane.yaml", "worker.yaml", "talosconfig"] {
+        assert!(env.path("all").join(f).is_file(), "{f}");
+    }
+    // The usual TTL (8760h), past the CA's expiry, as talosctl issues it.
+    assert_eq!(
+        talosconfig_not_after(&env, "all/talosconfig"),
+        "2030-07-01T00:00:00Z"
+    );
+    let err = common::stderr(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].contains("2029-12-29T00:00:00Z"), "{err}");
+
+    // No talosconfig asked for: no certificate issued, so no warning and no ledger line.
+    let ledger_before = std::fs::read(env.path("talmint-ledger.jsonl")).unwrap();
+    let out = gen(&["-o", "machines", "-t", "controlplane,worker"]);
+    assert!(!common::stderr(&out).contains("warning"), "{out:?}");
+    assert!(env.path("machines/controlplane.yaml").is_file());
+    assert!(!env.path("machines/talosconfig").exists());
+    assert_eq!(
+        std::fs::read(env.path("talmint-ledger.jsonl")).unwrap(),
+        ledger_before
+    );
+
+    // config new keeps refusing a certificate that would outlive its CA.
+    let out = env.run(&[
+        "--now",
+        "2029-07-01T00:00:00Z",
+        "config",
+        "new",
+        "new.talosconfig",
+        "--with-secrets",
+        "secrets.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("runs past the CA's expiry"),
+        "{out:?}"
+    );
+}
