@@ -12,6 +12,7 @@ use talmint::fsx;
 use talmint::machineconfig::endpoint::ClusterEndpoint;
 use talmint::machineconfig::patch::{self, Patch};
 use talmint::machineconfig::{self, Input, MachineType, Options};
+use talmint::pflag;
 use talmint::pki::Ttl;
 use talmint::roles::RoleSet;
 use talmint::talosconfig::credential;
@@ -54,11 +55,7 @@ pub struct Args {
     #[arg(long = "install-image", allow_hyphen_values = true)]
     pub install_image: Option<String>,
     /// Additional Subject-Alt-Names for the APIServer certificate.
-    #[arg(
-        long = "additional-sans",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
+    #[arg(long = "additional-sans", allow_hyphen_values = true)]
     pub additional_sans: Vec<String>,
     /// The dns domain to use for cluster.
     #[arg(
@@ -90,11 +87,7 @@ pub struct Args {
     #[arg(long = "config-patch-worker", allow_hyphen_values = true)]
     pub config_patch_worker: Vec<String>,
     /// List of registry mirrors to use in format: <registry host>=<mirror URL>.
-    #[arg(
-        long = "registry-mirror",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
+    #[arg(long = "registry-mirror", allow_hyphen_values = true)]
     pub registry_mirrors: Vec<String>,
     /// Renders all machine configs with the commented examples (not supported: comment-less output).
     #[arg(long = "with-examples", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
@@ -127,7 +120,6 @@ pub struct Args {
     #[arg(
         short = 't',
         long = "output-types",
-        value_delimiter = ',',
         default_value = "controlplane,worker,talosconfig"
     )]
     pub output_types: Vec<String>,
@@ -143,14 +135,10 @@ pub struct Args {
     pub skip_k8s_etcd: bool,
 
     /// Endpoints written into the talosconfig (talosctl leaves them empty).
-    #[arg(
-        long = "talosconfig-endpoints",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
+    #[arg(long = "talosconfig-endpoints", allow_hyphen_values = true)]
     pub talosconfig_endpoints: Vec<String>,
     /// Roles of the talosconfig's client certificate.
-    #[arg(long, value_delimiter = ',', default_value = "os:admin")]
+    #[arg(long, default_value = "os:admin")]
     pub roles: Vec<String>,
     /// Lifetime of the talosconfig's client certificate (Go duration, or days: 7d).
     #[arg(long = "crt-ttl", default_value = "8760h", allow_hyphen_values = true)]
@@ -192,7 +180,17 @@ struct Paths {
 }
 
 /// Generate and write the configuration files.
-pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
+pub fn run(mut args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
+    // Talos compat: talosctl's StringSlice flags split as CSV (pflag `readAsCSV`).
+    for (flag, list) in [
+        ("additional-sans", &mut args.additional_sans),
+        ("registry-mirror", &mut args.registry_mirrors),
+        ("output-types", &mut args.output_types),
+        ("talosconfig-endpoints", &mut args.talosconfig_endpoints),
+        ("roles", &mut args.roles),
+    ] {
+        *list = pflag::split_all(flag, list)?;
+    }
     let endpoint: ClusterEndpoint = args.cluster_endpoint.parse()?;
     let comments = [args.with_docs, args.with_examples].contains(&Some(true));
     if args.config_version != "v1alpha1" {
