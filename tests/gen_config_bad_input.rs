@@ -401,7 +401,8 @@ fn cases() -> Vec<Case> {
                 "",
             ]),
             code: 1,
-            expect: "error: kubernetes version must be specified".into(),
+            expect: "error: failed to generate config bundle: kubernetes version must be specified"
+                .into(),
         },
         Case {
             name: "invalid custom CNI URL",

@@ -184,3 +184,35 @@ fn string_slice_flags_split_as_pflag_csv() {
         "{info}"
     );
 }
+
+/// `--kubernetes-version` loses one leading `v` (`strings.TrimPrefix`, gen/config.go:138), and
+/// an empty version fails in `generate.NewInput` under `bundle.NewBundle`'s prefix.
+#[test]
+fn kubernetes_version_loses_one_leading_v() {
+    let env = Env::new();
+    let Some(cp) = controlplane(&env, &["--kubernetes-version", "vv1.30"]) else {
+        return;
+    };
+    assert!(
+        cp.contains("image: registry.k8s.io/kube-apiserver:vv1.30\n"),
+        "{cp}"
+    );
+    let secrets = common::talos("stability/secrets.yaml").unwrap();
+    for empty in ["", "v"] {
+        let out = env.run(&[
+            "gen",
+            "config",
+            "c",
+            "https://x:6443",
+            "--with-secrets",
+            secrets.to_str().unwrap(),
+            "--kubernetes-version",
+            empty,
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            common::stderr(&out),
+            "error: failed to generate config bundle: kubernetes version must be specified\n"
+        );
+    }
+}

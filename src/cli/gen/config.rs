@@ -255,11 +255,15 @@ pub fn run(mut args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let input = Input::new(
         args.cluster_name.clone(),
         endpoint.as_str(),
-        args.kubernetes_version.trim_start_matches('v'),
+        // Talos compat: one leading `v` goes (`strings.TrimPrefix`, gen/config.go:138).
+        args.kubernetes_version
+            .strip_prefix('v')
+            .unwrap_or(&args.kubernetes_version),
         contract,
         &bundle,
         options,
-    )?;
+    )
+    .context("failed to generate config bundle")?;
     let generated =
         |t: MachineType, own: &[Patch], what: &str| -> anyhow::Result<Zeroizing<String>> {
             let mut docs = machineconfig::generate(&input, t)?;
