@@ -216,3 +216,31 @@ fn kubernetes_version_loses_one_leading_v() {
         );
     }
 }
+
+/// talosctl takes `--talos-version ""` as the current contract (gen/config.go:198,
+/// gen/secrets.go:41) and any `vX.Y` (machinery/config/contract.go `ParseContractFromVersion`);
+/// the version is only compared, so v1.16 and v2.0 write what the current contract writes, and
+/// v0.14 what v1.0 writes.
+#[test]
+fn talos_versions_talosctl_accepts() {
+    let env = Env::new();
+    let Some(current) = controlplane(&env, &[]) else {
+        return;
+    };
+    for v in ["", "v1.16", "v2.0"] {
+        let out = controlplane(&env, &["--talos-version", v]).unwrap();
+        assert!(
+            out == current,
+            "--talos-version {v:?} differs from the current contract"
+        );
+    }
+    let v1_0 = controlplane(&env, &["--talos-version", "v1.0"]).unwrap();
+    let v0_14 = controlplane(&env, &["--talos-version", "v0.14"]).unwrap();
+    assert!(v0_14 == v1_0, "v0.14 differs from v1.0");
+    for v in ["", "v1.16"] {
+        let out = env.ok(&["gen", "secrets", "-o", "-", "--talos-version", v]);
+        // The current contract's RSA service-account key ("-----BEGIN RSA PRIVATE KEY-", base64).
+        let rsa = "k8sserviceaccount:\n        key: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVkt";
+        assert!(common::stdout(&out).contains(rsa), "{v:?}");
+    }
+}

@@ -235,7 +235,7 @@ pub fn run(mut args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         options.sysctls.push((k.to_string(), v.to_string()));
     }
     let contract = match &args.talos_version {
-        Some(v) => v.parse::<VersionContract>()?,
+        Some(v) => VersionContract::from_flag(v)?,
         None => VersionContract::CURRENT,
     };
     let roles = RoleSet::parse_for_issue(args.roles.iter().map(String::as_str), false)?;
