@@ -244,3 +244,40 @@ fn talos_versions_talosctl_accepts() {
         assert!(common::stdout(&out).contains(rsa), "{v:?}");
     }
 }
+
+/// `gen keypair --ip ''` makes the CA without an IP SAN (gen/keypair.go `if ip != ""`).
+#[test]
+fn gen_keypair_with_an_empty_ip_has_no_ip_san() {
+    let env = Env::new();
+    env.ok(&["gen", "keypair", "--organization", "test", "--ip", ""]);
+    let crt = talmint::pki::Certificate::from_pem(&env.read("test.crt")).unwrap();
+    assert!(crt.is_ca);
+    assert!(crt.ip_sans.is_empty());
+}
+
+/// `TAG` set but empty is read with `os.LookupEnv` (helpers/image.go): the installer image gets
+/// an empty tag, not the default one.
+#[test]
+fn an_empty_tag_variable_gives_an_empty_installer_tag() {
+    let Some(secrets) = common::talos("stability/secrets.yaml") else {
+        return;
+    };
+    let env = Env::new();
+    let out = env
+        .talmint()
+        .env("TAG", "")
+        .args(["gen", "config", "c", "https://x:6443", "--with-secrets"])
+        .arg(&secrets)
+        .args(["-t", "controlplane", "-o", "-", "--talos-version", "v1.13"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let cp = common::stdout(&out);
+    assert!(
+        cp.contains(
+            "        image: 'factory.talos.dev/metal-installer/\
+             376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba:'\n"
+        ),
+        "{cp}"
+    );
+}
