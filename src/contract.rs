@@ -3,6 +3,9 @@
 //! A contract says which Talos release the generated files must suit. Differences between releases
 //! are named predicates in one table; generators ask predicates and never compare versions.
 //! "current" is a value ([`VersionContract::CURRENT`]) for which every predicate holds, as in Talos.
+//! Any `vX.Y` parses, as in talosctl (`ParseContractFromVersion`): a version newer than every
+//! predicate's bound (v1.16, v2.0) gets the current contract's output, and one older than v1.0
+//! (v0.14) that of v1.0, since the version itself is never written into any file.
 //! Adding v1.16: extend [`KNOWN`] (and add its goldens).
 
 use std::fmt;
@@ -15,7 +18,7 @@ pub struct VersionContract {
     minor: u32,
 }
 
-/// Every contract talmint knows, oldest first (`contract.go:29-47`).
+/// Every contract Talos names, oldest first (`contract.go:29-47`): the ones with goldens.
 pub const KNOWN: [(u32, u32); 16] = [
     (1, 0),
     (1, 1),
@@ -42,11 +45,6 @@ pub enum ContractError {
     /// Not of the form `vX.Y` (talosctl: `invalid talos-version: …`).
     #[error("invalid talos-version: error parsing version {0:?}: use vX.Y, e.g. v1.15")]
     Syntax(String),
-    /// Well-formed but not a contract talmint knows.
-    #[error(
-        "unsupported talos-version {0:?}: use v1.0 to v1.15 (or omit it for the current contract)"
-    )]
-    Unknown(String),
 }
 
 impl VersionContract {
@@ -56,6 +54,18 @@ impl VersionContract {
     /// A named contract `vMAJOR.MINOR` (unchecked; use [`FromStr`] for input).
     pub const fn new(major: u32, minor: u32) -> Self {
         VersionContract { major, minor }
+    }
+
+    /// A `--talos-version` value: empty means the current contract, as talosctl's default
+    /// (gen/config.go:198, gen/secrets.go:41); anything else is parsed ([`FromStr`]).
+    ///
+    /// # Errors
+    /// [`ContractError::Syntax`] for a value that is not `vX.Y`.
+    pub fn from_flag(s: &str) -> Result<Self, ContractError> {
+        match s {
+            "" => Ok(Self::CURRENT),
+            _ => s.parse(),
+        }
     }
 
     /// Whether this is the current contract.
@@ -210,7 +220,7 @@ impl FromStr for VersionContract {
     type Err = ContractError;
 
     /// Parse as talosctl does (`contract.go:49-66`): optional `v`, then `MAJOR.MINOR`, then the end
-    /// or a `.`; then require a known contract.
+    /// or a `.`. Any such version is accepted, as talosctl does; `v0.0` is the current contract.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let syntax = || ContractError::Syntax(s.to_string());
         let rest = s.strip_prefix('v').unwrap_or(s);
@@ -226,12 +236,11 @@ impl FromStr for VersionContract {
             if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(syntax());
             }
-            d.parse().map_err(|_| syntax())
+            // Talos compat: Go's `strconv.Atoi` saturates a number too large (the error is
+            // ignored), so it compares as newer than any other.
+            Ok(d.parse().unwrap_or(u32::MAX))
         };
         let (major, minor) = (digits(major)?, digits(minor)?);
-        if !KNOWN.contains(&(major, minor)) {
-            return Err(ContractError::Unknown(s.to_string()));
-        }
         Ok(VersionContract { major, minor })
     }
 }
@@ -264,13 +273,75 @@ mod tests {
             Err(ContractError::Syntax(_))
         ));
         assert!(matches!(
-            "v1.16".parse::<VersionContract>(),
-            Err(ContractError::Unknown(_))
+            "vv1.7".parse::<VersionContract>(),
+            Err(ContractError::Syntax(_))
         ));
         assert!(matches!(
-            "v0.8".parse::<VersionContract>(),
-            Err(ContractError::Unknown(_))
+            VersionContract::from_flag("v"),
+            Err(ContractError::Syntax(_))
         ));
+        assert_eq!("v1.16".parse(), Ok(VersionContract::new(1, 16)));
+        assert_eq!("v0.8".parse(), Ok(VersionContract::new(0, 8)));
+        assert_eq!("v0.0".parse(), Ok(VersionContract::CURRENT));
+        assert_eq!(VersionContract::from_flag(""), Ok(VersionContract::CURRENT));
+        assert_eq!(
+            "v99999999999.1".parse(),
+            Ok(VersionContract::new(u32::MAX, 1))
+        );
+    }
+
+    /// Every predicate, in table order.
+    fn predicates(c: VersionContract) -> Vec<bool> {
+        vec![
+            c.pod_security_admission_enabled(),
+            c.stable_hostname_enabled(),
+            c.kubelet_default_runtime_seccomp_profile_enabled(),
+            c.kubernetes_alternate_image_registries(),
+            c.kubernetes_allow_scheduling_on_control_planes(),
+            c.kubernetes_discovery_backend_disabled(),
+            c.apid_ext_key_usage_check_enabled(),
+            c.api_server_audit_policy_supported(),
+            c.kubelet_manifests_directory_disabled(),
+            c.secretbox_encryption_supported(),
+            c.disk_quota_support_enabled(),
+            c.kube_prism_enabled(),
+            c.host_dns_enabled(),
+            c.use_rsa_service_account_key(),
+            c.cluster_name_for_workers(),
+            c.host_dns_forward_kube_dns_to_host(),
+            c.add_exclude_from_external_load_balancer(),
+            c.secure_boot_enroll_enforcement_supported(),
+            c.volume_config_encryption_supported(),
+            c.multidoc_network_config_supported(),
+            c.hide_disable_psp(),
+            c.hide_rbac_and_key_usage(),
+            c.populate_cluster_sans_from_endpoint(),
+            c.grub_use_uki_cmdline_default(),
+            c.kube_span_multidoc_config(),
+            c.host_dns_multidoc_config(),
+            c.discovery_service_multidoc_config(),
+            c.discovery_identity_multidoc_config(),
+            c.unattended_install_config(),
+            c.multidoc_kubernetes_config_supported(),
+            c.filesystem_trim_enabled_by_default(),
+            c.workload_isolation_enabled_by_default(),
+            c.multidoc_sysctl_config_supported(),
+            c.multidoc_kernel_module_config_supported(),
+        ]
+    }
+
+    #[test]
+    fn versions_talmint_has_no_row_for_act_as_their_neighbours() {
+        let current = predicates(VersionContract::CURRENT);
+        for v in ["v1.15", "v1.16", "v2.0", "v99999999999.0"] {
+            let c: VersionContract = v.parse().unwrap();
+            assert_eq!(predicates(c), current, "{v}");
+        }
+        let v1_0 = predicates(VersionContract::new(1, 0));
+        for v in ["v0.14", "v0.8"] {
+            let c: VersionContract = v.parse().unwrap();
+            assert_eq!(predicates(c), v1_0, "{v}");
+        }
     }
 
     #[test]

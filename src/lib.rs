@@ -4,6 +4,7 @@
 //! - [`yaml`]: an ordered YAML tree and an emitter that writes it exactly as go-yaml v4 does.
 //! - [`fsx`]: the only place that writes files (atomic, exact modes, no clobber, locks).
 //! - [`goquote`]: Go's `%q` quoting, for talosctl-exact messages and values.
+//! - [`pflag`]: list flag values split as talosctl's pflag `StringSlice` splits them (CSV).
 //! - [`roles`]: Talos API roles and role sets (`spec/roles-authz.md` §1).
 //! - [`authz`]: who may call what: Talos's method → roles table, least privilege
 //!   (`spec/roles-authz.md` §2).
@@ -40,6 +41,7 @@ pub mod goquote;
 pub mod inspect;
 pub mod ledger;
 pub mod machineconfig;
+pub mod pflag;
 pub mod pki;
 pub mod policy;
 pub mod report;

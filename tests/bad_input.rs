@@ -356,10 +356,10 @@ const CASES: &[Case] = &[
         code: 2,
     },
     Case {
-        name: "gen secrets unknown contract",
+        name: "gen secrets contract with a letter after the minor",
         setup: |_| {},
-        args: &["gen", "secrets", "--talos-version", "v9.9"],
-        expect: &["v9.9", "v1.0 to v1.15"],
+        args: &["gen", "secrets", "--talos-version", "v1.7x"],
+        expect: &["invalid talos-version", "\"v1.7x\""],
         code: 2,
     },
     Case {

@@ -80,7 +80,7 @@ fn cases() -> Vec<Case> {
                 .into(),
         },
         Case {
-            name: "unknown talos version",
+            name: "talos version with two v",
             files: &[],
             args: args(&[
                 "gen",
@@ -88,10 +88,10 @@ fn cases() -> Vec<Case> {
                 "c",
                 "https://h:6443",
                 "--talos-version",
-                "v9.9",
+                "vv1.7",
             ]),
             code: 1,
-            expect: "error: unsupported talos-version \"v9.9\"".into(),
+            expect: "error: invalid talos-version: error parsing version \"vv1.7\"".into(),
         },
         Case {
             name: "malformed talos version",
@@ -401,7 +401,8 @@ fn cases() -> Vec<Case> {
                 "",
             ]),
             code: 1,
-            expect: "error: kubernetes version must be specified".into(),
+            expect: "error: failed to generate config bundle: kubernetes version must be specified"
+                .into(),
         },
         Case {
             name: "invalid custom CNI URL",

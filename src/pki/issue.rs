@@ -384,6 +384,27 @@ impl CaKeyPair {
         self.issue_in(&profile, window)
     }
 
+    /// [`Self::issue_client_in`] without checking `window` against the CA's validity, as talosctl's
+    /// `gen config` issues its talosconfig certificate (siderolabs/crypto `NewKeyPair` checks
+    /// nothing): the caller may run [`Self::check_window`] first to warn.
+    ///
+    /// # Errors
+    /// Crypto or encoding failures.
+    pub fn issue_client_unchecked(
+        &self,
+        roles: &crate::roles::RoleSet,
+        window: &Window,
+    ) -> Result<IssuedCert, PkiError> {
+        let profile = Profile::ApiClient {
+            roles: roles.clone(),
+        };
+        self.sign_for(
+            &profile,
+            window,
+            PrivateKey::generate(self.key_algorithm())?,
+        )
+    }
+
     /// [`Self::issue_client_in`] for a key made beforehand (see [`Self::issue_in_with`]).
     ///
     /// # Errors

@@ -44,22 +44,10 @@ pub struct Global {
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
     /// Target the specified nodes
-    #[arg(
-        short = 'n',
-        long,
-        global = true,
-        value_delimiter = ',',
-        value_name = "NODES"
-    )]
+    #[arg(short = 'n', long, global = true, value_name = "NODES")]
     pub nodes: Vec<String>,
     /// Override default endpoints in Talos configuration
-    #[arg(
-        short = 'e',
-        long,
-        global = true,
-        value_delimiter = ',',
-        value_name = "ENDPOINTS"
-    )]
+    #[arg(short = 'e', long, global = true, value_name = "ENDPOINTS")]
     pub endpoints: Vec<String>,
 }
 
@@ -172,7 +160,10 @@ pub fn existing_default(ctx: &Ctx, hint: &str) -> anyhow::Result<PathBuf> {
 }
 
 /// Run a `config` subcommand.
-pub fn run(args: Args, ctx: &Ctx) -> anyhow::Result<()> {
+pub fn run(mut args: Args, ctx: &Ctx) -> anyhow::Result<()> {
+    // Talos compat: talosctl's StringSlice flags split as CSV (pflag `readAsCSV`).
+    args.global.nodes = talmint::pflag::split_all("nodes", &args.global.nodes)?;
+    args.global.endpoints = talmint::pflag::split_all("endpoints", &args.global.endpoints)?;
     let global = &args.global;
     match args.command {
         Command::Endpoint(a) => endpoint::run(a, global, ctx),

@@ -34,7 +34,7 @@ pub struct Args {
     #[command(flatten)]
     pub ca: issuing::CaSource,
     /// Roles.
-    #[arg(long, value_delimiter = ',', default_value = "os:admin")]
+    #[arg(long, default_value = "os:admin")]
     pub roles: Vec<String>,
     #[arg(long = "for", value_name = "METHODS", conflicts_with = "roles", help = auth::FOR_HELP)]
     pub for_calls: Option<String>,
@@ -58,7 +58,8 @@ pub struct Args {
 pub fn run(args: Args, global: &Global, ctx: &Ctx) -> anyhow::Result<()> {
     let roles = auth::requested_roles(
         args.for_calls.as_deref(),
-        &args.roles,
+        // Talos compat: StringSlice, split as CSV (pflag `readAsCSV`).
+        &talmint::pflag::split_all("roles", &args.roles)?,
         args.allow_unknown_roles,
         ctx,
     )?;

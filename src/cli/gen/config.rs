@@ -12,6 +12,7 @@ use talmint::fsx;
 use talmint::machineconfig::endpoint::ClusterEndpoint;
 use talmint::machineconfig::patch::{self, Patch};
 use talmint::machineconfig::{self, Input, MachineType, Options};
+use talmint::pflag;
 use talmint::pki::Ttl;
 use talmint::roles::RoleSet;
 use talmint::talosconfig::credential;
@@ -54,11 +55,7 @@ pub struct Args {
     #[arg(long = "install-image", allow_hyphen_values = true)]
     pub install_image: Option<String>,
     /// Additional Subject-Alt-Names for the APIServer certificate.
-    #[arg(
-        long = "additional-sans",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
+    #[arg(long = "additional-sans", allow_hyphen_values = true)]
     pub additional_sans: Vec<String>,
     /// The dns domain to use for cluster.
     #[arg(
@@ -90,11 +87,7 @@ pub struct Args {
     #[arg(long = "config-patch-worker", allow_hyphen_values = true)]
     pub config_patch_worker: Vec<String>,
     /// List of registry mirrors to use in format: <registry host>=<mirror URL>.
-    #[arg(
-        long = "registry-mirror",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
+    #[arg(long = "registry-mirror", allow_hyphen_values = true)]
     pub registry_mirrors: Vec<String>,
     /// Renders all machine configs with the commented examples (not supported: comment-less output).
     #[arg(long = "with-examples", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
@@ -127,7 +120,6 @@ pub struct Args {
     #[arg(
         short = 't',
         long = "output-types",
-        value_delimiter = ',',
         default_value = "controlplane,worker,talosconfig"
     )]
     pub output_types: Vec<String>,
@@ -143,14 +135,10 @@ pub struct Args {
     pub skip_k8s_etcd: bool,
 
     /// Endpoints written into the talosconfig (talosctl leaves them empty).
-    #[arg(
-        long = "talosconfig-endpoints",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
+    #[arg(long = "talosconfig-endpoints", allow_hyphen_values = true)]
     pub talosconfig_endpoints: Vec<String>,
     /// Roles of the talosconfig's client certificate.
-    #[arg(long, value_delimiter = ',', default_value = "os:admin")]
+    #[arg(long, default_value = "os:admin")]
     pub roles: Vec<String>,
     /// Lifetime of the talosconfig's client certificate (Go duration, or days: 7d).
     #[arg(long = "crt-ttl", default_value = "8760h", allow_hyphen_values = true)]
@@ -192,7 +180,17 @@ struct Paths {
 }
 
 /// Generate and write the configuration files.
-pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
+pub fn run(mut args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
+    // Talos compat: talosctl's StringSlice flags split as CSV (pflag `readAsCSV`).
+    for (flag, list) in [
+        ("additional-sans", &mut args.additional_sans),
+        ("registry-mirror", &mut args.registry_mirrors),
+        ("output-types", &mut args.output_types),
+        ("talosconfig-endpoints", &mut args.talosconfig_endpoints),
+        ("roles", &mut args.roles),
+    ] {
+        *list = pflag::split_all(flag, list)?;
+    }
     let endpoint: ClusterEndpoint = args.cluster_endpoint.parse()?;
     let comments = [args.with_docs, args.with_examples].contains(&Some(true));
     if args.config_version != "v1alpha1" {
@@ -237,7 +235,7 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
         options.sysctls.push((k.to_string(), v.to_string()));
     }
     let contract = match &args.talos_version {
-        Some(v) => v.parse::<VersionContract>()?,
+        Some(v) => VersionContract::from_flag(v)?,
         None => VersionContract::CURRENT,
     };
     let roles = RoleSet::parse_for_issue(args.roles.iter().map(String::as_str), false)?;
@@ -257,11 +255,15 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let input = Input::new(
         args.cluster_name.clone(),
         endpoint.as_str(),
-        args.kubernetes_version.trim_start_matches('v'),
+        // Talos compat: one leading `v` goes (`strings.TrimPrefix`, gen/config.go:138).
+        args.kubernetes_version
+            .strip_prefix('v')
+            .unwrap_or(&args.kubernetes_version),
         contract,
         &bundle,
         options,
-    )?;
+    )
+    .context("failed to generate config bundle")?;
     let generated =
         |t: MachineType, own: &[Patch], what: &str| -> anyhow::Result<Zeroizing<String>> {
             let mut docs = machineconfig::generate(&input, t)?;
@@ -283,27 +285,45 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     )?;
     let worker = generated(MachineType::Worker, &worker_only, "worker config")?;
 
+    // Only a talosconfig output needs the client certificate: none is issued (or recorded)
+    // without one.
+    let records = args.output_types.iter().any(|t| t == "talosconfig");
     let ca = bundle.os_ca()?;
     let ca_pem = bundle.os_ca_pem().to_vec();
     let policy = args.issuing.load_policy()?;
-    issuing::check_policy(
-        policy.as_ref(),
-        &talmint::policy::Request {
-            roles: &roles,
-            ttl: args.crt_ttl,
-            endpoints: &args.talosconfig_endpoints,
-            nodes: &[],
-        },
-    )?;
-    let issued = ca
-        .issue_client_in(&roles, &args.issuing.window(ctx.now(), args.crt_ttl))
-        .context("issuing the talosconfig client certificate")?;
-    let target = credential::Target {
-        context: args.cluster_name.clone(),
-        endpoints: args.talosconfig_endpoints.clone(),
-        nodes: Vec::new(),
-    };
-    let talosconfig = credential::single_yaml(&ca_pem, &issued, &target)?;
+    let mut warning = None;
+    let mut issued = None;
+    let mut talosconfig = Zeroizing::new(String::new());
+    if records {
+        issuing::check_policy(
+            policy.as_ref(),
+            &talmint::policy::Request {
+                roles: &roles,
+                ttl: args.crt_ttl,
+                endpoints: &args.talosconfig_endpoints,
+                nodes: &[],
+            },
+        )?;
+        let window = args.issuing.window(ctx.now(), args.crt_ttl);
+        // Talos compat: talosctl issues the talosconfig certificate for its TTL whatever the
+        // CA's validity (generate/talosconfig.go, siderolabs/crypto x509 NewKeyPair): a CA
+        // expiring within the TTL gets a warning, not a refusal (`config new` refuses).
+        if let Err(e) = ca.check_window(&window) {
+            warning = Some(format!(
+                "warning: the talosconfig certificate: {e}; issued anyway, as talosctl does"
+            ));
+        }
+        let cert = ca
+            .issue_client_unchecked(&roles, &window)
+            .context("issuing the talosconfig client certificate")?;
+        let target = credential::Target {
+            context: args.cluster_name.clone(),
+            endpoints: args.talosconfig_endpoints.clone(),
+            nodes: Vec::new(),
+        };
+        talosconfig = credential::single_yaml(&ca_pem, &cert, &target)?;
+        issued = Some(cert);
+    }
 
     let mut outputs: Vec<(PathBuf, Zeroizing<Vec<u8>>)> = Vec::new();
     // Every file the command touches, with what it is, to refuse one path used twice.
@@ -339,7 +359,6 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     if save_secrets {
         files.push((secrets_path.clone(), "the secrets bundle saved".into()));
     }
-    let records = args.output_types.iter().any(|t| t == "talosconfig");
     let ledger_path = args
         .issuing
         .ledger_path(args.with_secrets.as_ref().unwrap_or(&secrets_path));
@@ -367,9 +386,9 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     }
     // Recorded before any file is written.
     let record = || -> anyhow::Result<()> {
-        if !records {
+        let Some(issued) = &issued else {
             return Ok(());
-        }
+        };
         issuing::record_as_talosctl(
             ctx,
             &args.issuing,
@@ -402,6 +421,9 @@ pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
             .collect();
         write_files(&files, force, record)?;
         announce(ctx, &files);
+    }
+    if let Some(w) = &warning {
+        ctx.note(w);
     }
     Ok(())
 }

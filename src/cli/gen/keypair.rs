@@ -27,10 +27,11 @@ pub struct Args {
 /// Write `<O>.crt` and `<O>.key`.
 pub fn run(args: Args, force: bool, ctx: &Ctx) -> anyhow::Result<()> {
     let ips: Vec<IpAddr> = match &args.ip {
-        Some(s) => vec![s
+        // Talos compat: an empty --ip is no IP SAN (keypair.go `if ip != ""`).
+        Some(s) if !s.is_empty() => vec![s
             .parse()
             .map_err(|_| anyhow::anyhow!("invalid IP: {s:?}: give an IPv4 or IPv6 address"))?],
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     let profile = Profile::Ca {
         organization: Some(args.organization.clone()),

@@ -20,7 +20,7 @@ pub struct Args {
     #[arg(short = 'o', long = "output-file", default_value = "secrets.yaml")]
     pub output_file: PathBuf,
     /// The desired Talos version to generate secrets bundle for (backwards compatibility, e.g. v0.8).
-    #[arg(long = "talos-version")]
+    #[arg(long = "talos-version", value_parser = VersionContract::from_flag)]
     pub talos_version: Option<VersionContract>,
     /// Use a Kubernetes PKI directory (e.g. /etc/kubernetes/pki) as input.
     #[arg(short = 'p', long = "from-kubernetes-pki")]
