@@ -122,6 +122,9 @@ fn hostile_strings_round_trip_through_gen_config() {
                 })
                 .collect();
             let mirror = format!("mirror.example.com=https://m.example.com/{path}");
+            // List flags are read as one CSV record (pflag's StringSlice), so a value holding
+            // quotes or line breaks is passed quoted, as a talosctl user passes it.
+            let csv = |v: String| format!("\"{}\"", v.replace('"', "\"\""));
             // Options as --flag=value and the positionals after `--`, so that values starting
             // with `-` stay values.
             let args: Vec<String> = vec![
@@ -129,7 +132,7 @@ fn hostile_strings_round_trip_through_gen_config() {
                 "config".into(),
                 format!("--with-secrets={}", secrets.display()),
                 format!("--talos-version={version}"),
-                format!("--additional-sans={}", value.replace(',', "")),
+                format!("--additional-sans={}", csv(value.replace(',', ""))),
                 format!("--dns-domain={value}"),
                 format!("--install-disk={value}"),
                 format!("--install-image={value}"),
@@ -139,8 +142,8 @@ fn hostile_strings_round_trip_through_gen_config() {
                     "--kubernetes-version={}",
                     if value.is_empty() { "1.28.0" } else { value }
                 ),
-                format!("--registry-mirror={}", mirror.replace(',', "")),
-                format!("--talosconfig-endpoints={}", value.replace(',', "")),
+                format!("--registry-mirror={}", csv(mirror.replace(',', ""))),
+                format!("--talosconfig-endpoints={}", csv(value.replace(',', ""))),
                 "--config-patch-control-plane=@labels.yaml".into(),
                 "--output=out".into(),
                 "--".into(),
