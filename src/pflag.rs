@@ -41,13 +41,22 @@ pub fn split(flag: &str, value: &str) -> Result<Vec<String>, StringSliceError> {
     if value.is_empty() {
         return Ok(Vec::new());
     }
+    let given = value;
     let syntax = || StringSliceError::Syntax {
         flag: flag.to_string(),
-        value: go_quote(value),
+        value: go_quote(given),
     };
+    // Go's reader ends a line only at `\n`, reads `\r\n` as `\n` and drops a `\r` just before
+    // the end; any other `\r` is data.
+    let mut line = value.replace("\r\n", "\n");
+    if line.ends_with('\r') {
+        line.pop();
+    }
+    let value = line.as_str();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(value.as_bytes());
     let mut record = csv::StringRecord::new();
     match reader.read_record(&mut record) {
@@ -55,7 +64,7 @@ pub fn split(flag: &str, value: &str) -> Result<Vec<String>, StringSliceError> {
         Ok(false) => {
             return Err(StringSliceError::NoRecord {
                 flag: flag.to_string(),
-                value: go_quote(value),
+                value: go_quote(given),
             })
         }
         Err(_) => return Err(syntax()),
@@ -81,9 +90,10 @@ pub fn split_all(flag: &str, values: &[String]) -> Result<Vec<String>, StringSli
 
 /// Whether `raw` is `fields` written as Go's reader requires: each field either bare (no `"`)
 /// or quoted whole with inner quotes doubled, separated by commas, then the end or a line break
-/// (Go, like the `csv` crate, skips blank lines before the record).
+/// (Go, like the `csv` crate, skips blank lines before the record). `raw` has its `\r\n` read
+/// as `\n` already.
 fn strict(raw: &str, fields: &[String]) -> bool {
-    let mut rest = raw.trim_start_matches(['\r', '\n']);
+    let mut rest = raw.trim_start_matches('\n');
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             match rest.strip_prefix(',') {
@@ -103,7 +113,7 @@ fn strict(raw: &str, fields: &[String]) -> bool {
             None => return false,
         }
     }
-    rest.is_empty() || rest.starts_with(['\r', '\n'])
+    rest.is_empty() || rest.starts_with('\n')
 }
 
 #[cfg(test)]
@@ -129,11 +139,20 @@ mod tests {
         assert_eq!(ok("a,b\nc"), ["a", "b"]);
         assert_eq!(ok("\n\na"), ["a"]);
         assert_eq!(ok("\"x\ny\",z"), ["x\ny", "z"]);
+        // Carriage returns as Go reads them (review r18, against a Go program): data unless in
+        // `\r\n` or just before the end.
+        assert_eq!(ok("a\rb"), ["a\rb"]);
+        assert_eq!(ok("a\r,,"), ["a\r", "", ""]);
+        assert_eq!(ok("\r\r"), ["\r"]);
+        assert_eq!(ok("a\r"), ["a"]);
+        assert_eq!(ok("a,b\r\nc"), ["a", "b"]);
+        assert_eq!(ok("\r\na"), ["a"]);
+        assert_eq!(ok("\"x\r\ny\""), ["x\ny"]);
     }
 
     #[test]
     fn refuses_what_go_encoding_csv_refuses() {
-        for bad in ["a\"b", "\"a\"b", "\"a\" ", " \"a\"", "\"a", "a,b\"c\""] {
+        for bad in ["a\"b", "\"a\"b", "\"a\" ", " \"a\"", "\"a", "a,b\"c\"", "b\rb\""] {
             assert!(
                 matches!(split("f", bad), Err(StringSliceError::Syntax { .. })),
                 "{bad:?}"
