@@ -30,7 +30,7 @@ use crate::pki::Certificate;
 use crate::report::{exact_duration, opt_seq, rfc3339, seconds_between, short_duration, table};
 use crate::roles::RoleSet;
 use crate::talosconfig::Config;
-use crate::verify::client_certificates;
+use crate::verify::described_certificates;
 use crate::yaml::Node;
 
 /// What a certificate is for.
@@ -217,7 +217,7 @@ pub fn talosconfig_items(
             let pem = decode("crt", &ctx.crt)?;
             // As talosctl reads it (tls.X509KeyPair): the leaf, then the intermediates it sends.
             let (cert, intermediates) =
-                client_certificates(&pem).map_err(|e| bad("crt", e.to_string()))?;
+                described_certificates(&pem).map_err(|e| bad("crt", e.to_string()))?;
             let roles = RoleSet::parse_lenient(cert.organizations.iter().map(String::as_str));
             items.push(Item {
                 name: field.clone(),

@@ -32,8 +32,8 @@ use crate::report::{opt_str, relative_time, rfc3339, seconds_between, serial_num
 use crate::roles::RoleSet;
 use crate::talosconfig::Config;
 use crate::verify::{
-    client_certificates, display_name, eku_name, key_matches, parse_client_key, CheckId, Outcome,
-    Request,
+    described_certificates, display_name, eku_name, key_matches, parse_client_key, CheckId,
+    Outcome, Request,
 };
 use crate::yaml::Node;
 
@@ -579,7 +579,8 @@ fn talosconfig_entries(
         // are sent along as intermediates.
         let crt = (!ctx.crt.is_empty()).then(|| {
             decode_b64(&ctx.crt).and_then(|pem| {
-                let (leaf, intermediates) = client_certificates(&pem).map_err(|e| e.to_string())?;
+                let (leaf, intermediates) =
+                    described_certificates(&pem).map_err(|e| e.to_string())?;
                 Ok((pem, leaf, intermediates))
             })
         });

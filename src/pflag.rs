@@ -152,7 +152,9 @@ mod tests {
 
     #[test]
     fn refuses_what_go_encoding_csv_refuses() {
-        for bad in ["a\"b", "\"a\"b", "\"a\" ", " \"a\"", "\"a", "a,b\"c\"", "b\rb\""] {
+        for bad in [
+            "a\"b", "\"a\"b", "\"a\" ", " \"a\"", "\"a", "a,b\"c\"", "b\rb\"",
+        ] {
             assert!(
                 matches!(split("f", bad), Err(StringSliceError::Syntax { .. })),
                 "{bad:?}"

@@ -445,6 +445,23 @@ pub fn parse_client_key(pem: &[u8]) -> Result<PrivateKey, KeyPairError> {
 /// # Errors
 /// [`KeyPairError`] in Go's words when there is no certificate block, or one does not parse.
 pub fn client_certificates(pem: &[u8]) -> Result<(Certificate, Vec<Certificate>), KeyPairError> {
+    read_certificates(pem, true)
+}
+
+/// [`client_certificates`] for describing a `crt` rather than judging it (inspect,
+/// check-expiration): certificates Go's parser refuses are kept, and blocks after the leaf that
+/// do not parse at all are left out.
+///
+/// # Errors
+/// As [`client_certificates`], for the leaf only.
+pub fn described_certificates(pem: &[u8]) -> Result<(Certificate, Vec<Certificate>), KeyPairError> {
+    read_certificates(pem, false)
+}
+
+fn read_certificates(
+    pem: &[u8],
+    as_go: bool,
+) -> Result<(Certificate, Vec<Certificate>), KeyPairError> {
     let mut certs = Vec::new();
     let mut skipped = Vec::new();
     for (label, der) in pemx::decode_all_like_go(pem) {
@@ -453,8 +470,12 @@ pub fn client_certificates(pem: &[u8]) -> Result<(Certificate, Vec<Certificate>)
                 index: certs.len() + 1,
                 reason,
             };
-            let cert = Certificate::from_der(&der).map_err(|e| bad(e.to_string()))?;
-            if let Some(reason) = cert.go_refuses {
+            let cert = match Certificate::from_der(&der) {
+                Ok(cert) => cert,
+                Err(_) if !as_go && !certs.is_empty() => continue,
+                Err(e) => return Err(bad(e.to_string())),
+            };
+            if let (true, Some(reason)) = (as_go, cert.go_refuses) {
                 return Err(bad(reason.to_string()));
             }
             certs.push(cert);
@@ -968,6 +989,26 @@ fn verify_inner(
     let mut notes = Vec::new();
     let at = req.at;
     let mut intermediates = Vec::new();
+    // A node loads its CAs with Go's `AppendCertsFromPEM`, which skips what Go's parser refuses.
+    let usable: Vec<Certificate> = req
+        .trusted
+        .iter()
+        .filter(|ca| match ca.go_refuses {
+            None => true,
+            Some(why) => {
+                notes.push(format!(
+                    "the CA {} is left out: a node's Go does not parse it ({why}), so it trusts nothing through it",
+                    display_name(&ca.subject)
+                ));
+                false
+            }
+        })
+        .cloned()
+        .collect();
+    let req = &Request {
+        trusted: &usable,
+        ..*req
+    };
 
     let leaf = if let Some(problem) = crt_problem {
         checks.push(fail(

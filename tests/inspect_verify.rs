@@ -1932,3 +1932,188 @@ fn i5_inspect_chains_a_context_through_the_intermediates_it_sends() {
         "{error}"
     );
 }
+
+#[test]
+fn i5_verify_reads_extensions_serials_and_keys_as_go_does() {
+    // Review r18, each against Go 1.26's rules: the policy extensions are handled since Go
+    // 1.24, name constraints only of the DNS/IP/email/URI forms; a CA Go cannot parse is skipped
+    // by the node's AppendCertsFromPEM; an EKU OID longer than 39 bytes is only unknown to Go.
+    if !common::openssl::available() {
+        assert!(std::env::var("CI").is_err(), "CI=true needs openssl");
+        eprintln!("skipped: openssl not found");
+        return;
+    }
+    let env = Env::new();
+    let dir = env.path("go");
+    std::fs::create_dir_all(&dir).unwrap();
+    let run_ok = |args: &[&str]| {
+        let (ok, text) = common::openssl::run(args, &dir);
+        assert!(ok, "openssl {args:?}: {text}");
+    };
+    let ca_ext = "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign";
+    let long_oid = format!("1.2.3.{}", vec!["4"; 60].join("."));
+    // (name, CA extensions, CA serial, leaf extensions, accepted, text in the report)
+    let cases: Vec<(&str, String, &str, String, bool, &str)> = vec![
+        (
+            "policy",
+            format!("{ca_ext}\ninhibitAnyPolicy=critical,0"),
+            "7",
+            LEAF_EXT.to_string(),
+            true,
+            "verdict: accepted",
+        ),
+        (
+            "dirname",
+            format!("{ca_ext}\nnameConstraints=critical,permitted;dirName:dn_sect\n[dn_sect]\nO=os:admin"),
+            "7",
+            LEAF_EXT.to_string(),
+            false,
+            "marks critical an extension Go does not handle (2.5.29.30)",
+        ),
+        (
+            "negative",
+            ca_ext.to_string(),
+            "-5",
+            LEAF_EXT.to_string(),
+            false,
+            "is left out: a node's Go does not parse it (x509: negative serial number)",
+        ),
+        (
+            "long-oid",
+            ca_ext.to_string(),
+            "7",
+            format!("keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth,{long_oid}"),
+            true,
+            "verdict: accepted",
+        ),
+    ];
+    for (name, ca_ext, serial, leaf_ext, accepted, message) in cases {
+        #[allow(clippy::disallowed_methods)]
+        std::fs::write(
+            dir.join(format!("{name}-ca.ext")),
+            format!("[v3]\n{ca_ext}\n"),
+        )
+        .unwrap();
+        let ca_key = format!("{name}-ca.key");
+        let ca_crt = format!("{name}-ca.crt");
+        run_ok(&["genpkey", "-algorithm", "ed25519", "-out", &ca_key]);
+        run_ok(&[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            &ca_key,
+            "-subj",
+            "/O=talos",
+            "-days",
+            "2",
+            "-set_serial",
+            serial,
+            "-config",
+            &format!("{name}-ca.ext"),
+            "-extensions",
+            "v3",
+            "-out",
+            &ca_crt,
+        ]);
+        let leaf = common::openssl::make_cert(
+            &dir,
+            &format!("{name}-leaf"),
+            "/O=os:admin",
+            &leaf_ext,
+            Some(&format!("{name}-ca")),
+            1,
+        );
+        let read = |file: &str| std::fs::read(dir.join(file)).unwrap();
+        let cred = Credential {
+            ca_pem: read(&ca_crt),
+            crt_pem: leaf,
+            key_pem: read(&format!("{name}-leaf.key")),
+        };
+        env.write("t.talosconfig", talosconfig("t", &cred));
+        let out = env.run(&["verify", "t.talosconfig", "--ca", &format!("go/{ca_crt}")]);
+        let report = stdout(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(i32::from(!accepted)),
+            "{name}:\n{report}"
+        );
+        assert!(
+            report.contains(message),
+            "{name}: {message:?} not in\n{report}"
+        );
+        // inspect and check-expiration describe what verify refuses, rather than fail on it.
+        env.ok(&["inspect", "t.talosconfig"]);
+        let table = env.ok(&["check-expiration", "t.talosconfig", "--fail-within", "1h"]);
+        assert!(stdout(&table).contains("contexts.t "), "{name}: {}", stdout(&table));
+    }
+
+    // An RSA CA under 2,048 bits signing with SHA-384: Go checks it, aws-lc cannot, and the
+    // report says so rather than blame another CA.
+    run_ok(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:1024",
+        "-nodes",
+        "-keyout",
+        "small.key",
+        "-subj",
+        "/O=talos",
+        "-days",
+        "2",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+        "-out",
+        "small.crt",
+    ]);
+    run_ok(&["genpkey", "-algorithm", "ed25519", "-out", "s-leaf.key"]);
+    run_ok(&[
+        "req",
+        "-new",
+        "-key",
+        "s-leaf.key",
+        "-subj",
+        "/O=os:admin",
+        "-out",
+        "s-leaf.csr",
+    ]);
+    #[allow(clippy::disallowed_methods)]
+    std::fs::write(dir.join("s-leaf.ext"), format!("{LEAF_EXT}\n")).unwrap();
+    run_ok(&[
+        "x509",
+        "-req",
+        "-in",
+        "s-leaf.csr",
+        "-CA",
+        "small.crt",
+        "-CAkey",
+        "small.key",
+        "-sha384",
+        "-set_serial",
+        "9",
+        "-days",
+        "1",
+        "-extfile",
+        "s-leaf.ext",
+        "-out",
+        "s-leaf.crt",
+    ]);
+    let read = |file: &str| std::fs::read(dir.join(file)).unwrap();
+    let cred = Credential {
+        ca_pem: read("small.crt"),
+        crt_pem: read("s-leaf.crt"),
+        key_pem: read("s-leaf.key"),
+    };
+    env.write("s.talosconfig", talosconfig("s", &cred));
+    let out = env.run(&["verify", "s.talosconfig", "--ca", "go/small.crt"]);
+    let report = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(
+        report.contains("with an algorithm talmint cannot check (1.2.840.113549.1.1.12)"),
+        "{report}"
+    );
+    assert!(!report.contains("another CA"), "{report}");
+}

@@ -144,12 +144,17 @@ impl Certificate {
                 }
                 ParsedExtension::ExtendedKeyUsage(_) => {
                     // In certificate order and with repeats, as Go keeps them (apid compares
-                    // the whole list); x509-parser's own view folds them into flags.
-                    let list = <x509_cert::ext::pkix::ExtendedKeyUsage as der::Decode>::from_der(
-                        ext.value,
-                    )
-                    .map_err(|e| PkiError::BadCertificate(e.to_string()))?;
-                    eku = Some(list.0.iter().map(ToString::to_string).collect());
+                    // the whole list); x509-parser's own view folds them into flags. Read with
+                    // der-parser, which, like Go, takes OIDs of any length.
+                    use x509_parser::der_parser::der::parse_der_sequence;
+                    let bad = || PkiError::BadCertificate("malformed extended key usage".into());
+                    let (_, list) = parse_der_sequence(ext.value).map_err(|_| bad())?;
+                    let oids = list.as_sequence().map_err(|_| bad())?;
+                    eku = Some(
+                        oids.iter()
+                            .map(|o| o.as_oid().map(|o| o.to_id_string()).map_err(|_| bad()))
+                            .collect::<Result<_, _>>()?,
+                    );
                 }
                 ParsedExtension::KeyUsage(k) => {
                     ku_critical = ext.critical;
@@ -317,12 +322,30 @@ pub(crate) fn verify_signature(
             .map_err(|_| "the ECDSA signature does not verify".to_string());
     }
     if let Some(alg) = rsa_algorithm(algorithm)? {
+        // aws-lc has 1,024-bit variants only for PKCS #1 with SHA-256 and SHA-512; Go checks
+        // every RSA signature from 1,024 bits.
+        let legacy = std::ptr::eq(alg, &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY)
+            || std::ptr::eq(alg, &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY);
+        if !legacy && rsa_bits(key).is_some_and(|bits| bits < 2048) {
+            return Err(
+                "signature unsupported: talmint checks SHA-384 and PSS RSA signatures only from 2,048-bit keys"
+                    .into(),
+            );
+        }
         return sig::UnparsedPublicKey::new(alg, &key.subject_public_key.data)
             .verify(message, &signature.data)
             .map_err(|_| "the RSA signature does not verify".to_string());
     }
     x509_parser::verify::verify_signature(key, algorithm, signature, message)
         .map_err(|e| e.to_string())
+}
+
+/// The size of an RSA public key in bits; `None` for other keys.
+fn rsa_bits(key: &x509_parser::x509::SubjectPublicKeyInfo) -> Option<usize> {
+    match key.parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => Some(rsa.key_size()),
+        _ => None,
+    }
 }
 
 /// The aws-lc algorithm for an RSA signature Go checks: PKCS #1 v1.5 with SHA-256, -384 or
@@ -377,8 +400,26 @@ fn rsa_algorithm(
 /// information access). Anything else, when critical, makes Go's verifier refuse the certificate.
 fn go_handles(ext: &x509_parser::extensions::X509Extension<'_>) -> bool {
     match ext.oid.to_id_string().as_str() {
-        "2.5.29.15" | "2.5.29.19" | "2.5.29.30" | "2.5.29.31" | "2.5.29.35" | "2.5.29.37"
-        | "2.5.29.14" | "2.5.29.32" | "1.3.6.1.5.5.7.1.1" => true,
+        // Policy mappings, policy constraints and inhibitAnyPolicy too since Go 1.24.
+        "2.5.29.15" | "2.5.29.19" | "2.5.29.31" | "2.5.29.35" | "2.5.29.37" | "2.5.29.14"
+        | "2.5.29.32" | "2.5.29.33" | "2.5.29.36" | "2.5.29.54" | "1.3.6.1.5.5.7.1.1" => true,
+        // Name constraints only of the forms Go enforces (DNS, IP, email, URI).
+        "2.5.29.30" => match ext.parsed_extension() {
+            ParsedExtension::NameConstraints(nc) => [&nc.permitted_subtrees, &nc.excluded_subtrees]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .all(|t| {
+                    matches!(
+                        t.base,
+                        GeneralName::DNSName(_)
+                            | GeneralName::RFC822Name(_)
+                            | GeneralName::IPAddress(_)
+                            | GeneralName::URI(_)
+                    )
+                }),
+            _ => false,
+        },
         // Go leaves a SAN with no DNS name, email, IP or URI for the critical check.
         "2.5.29.17" => match ext.parsed_extension() {
             ParsedExtension::SubjectAlternativeName(san) => san.general_names.iter().any(|n| {
