@@ -152,6 +152,20 @@ fn shown_name(name: &str) -> String {
     }
 }
 
+/// `text` with control characters escaped (`\u{1b}`), so that a roster's names and fields
+/// cannot drive the terminal an error is shown on.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn safe_file_stem(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
@@ -336,7 +350,7 @@ pub fn parse(
         }
         if !mine.is_empty() {
             let at = format!("entries[{i}] ({})", shown_name(&name));
-            problems.extend(mine.into_iter().map(|p| format!("{at}: {p}")));
+            problems.extend(mine.into_iter().map(|p| printable(&format!("{at}: {p}"))));
             invalid += 1;
             continue;
         }
@@ -596,6 +610,18 @@ mod tests {
             cluster: "prod".into(),
             allow_unknown_roles: false,
         }
+    }
+
+    #[test]
+    fn control_characters_in_a_roster_never_reach_the_message_raw() {
+        // Review r18: an unknown field's name reached the terminal with its escape sequences.
+        let text =
+            "entries:\n  - name: \"a\\e[2Jb\"\n    roles: [os:reader]\n    \"co\\e[31mlor\": x\n";
+        let err = parse(text, "team.yaml", &defaults(), None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains('\u{1b}'), "{err:?}");
+        assert!(err.contains("\\u{1b}[31m"), "{err:?}");
     }
 
     #[test]

@@ -2045,7 +2045,11 @@ fn i5_verify_reads_extensions_serials_and_keys_as_go_does() {
         // inspect and check-expiration describe what verify refuses, rather than fail on it.
         env.ok(&["inspect", "t.talosconfig"]);
         let table = env.ok(&["check-expiration", "t.talosconfig", "--fail-within", "1h"]);
-        assert!(stdout(&table).contains("contexts.t "), "{name}: {}", stdout(&table));
+        assert!(
+            stdout(&table).contains("contexts.t "),
+            "{name}: {}",
+            stdout(&table)
+        );
     }
 
     // An RSA CA under 2,048 bits signing with SHA-384: Go checks it, aws-lc cannot, and the
