@@ -4,6 +4,7 @@
 //! - [`yaml`]: an ordered YAML tree and an emitter that writes it exactly as go-yaml v4 does.
 //! - [`fsx`]: the only place that writes files (atomic, exact modes, no clobber, locks).
 //! - [`goquote`]: Go's `%q` quoting, for talosctl-exact messages and values.
+//! - [`gourl`]: URLs as Go's `net/url` parses and prints them (endpoints, mirrors).
 //! - [`pflag`]: list flag values split as talosctl's pflag `StringSlice` splits them (CSV).
 //! - [`roles`]: Talos API roles and role sets (`spec/roles-authz.md` §1).
 //! - [`authz`]: who may call what: Talos's method → roles table, least privilege
@@ -38,6 +39,7 @@ pub mod fuzzing;
 pub mod gobase64;
 pub mod goduration;
 pub mod goquote;
+pub mod gourl;
 pub mod inspect;
 pub mod ledger;
 pub mod machineconfig;

@@ -281,3 +281,105 @@ fn an_empty_tag_variable_gives_an_empty_installer_tag() {
         "{cp}"
     );
 }
+
+/// `gen config c <endpoint> --with-secrets <stability bundle> -t controlplane -o - <extra…>`.
+fn controlplane_for(env: &Env, endpoint: &str, extra: &[&str]) -> Option<String> {
+    let secrets = common::talos("stability/secrets.yaml")?;
+    let mut args = vec!["gen", "config", "c", endpoint, "--with-secrets"];
+    args.push(secrets.to_str().unwrap());
+    args.extend_from_slice(&["-t", "controlplane", "-o", "-"]);
+    args.extend_from_slice(extra);
+    Some(common::stdout(&env.ok(&args)))
+}
+
+/// talosctl writes URLs back through Go's `net/url` (`url.Parse`, then `URL.String()`):
+/// `controlPlane.endpoint`, `KubeClusterConfig.endpoint`, `issuerURL` and the
+/// `RegistryMirrorConfig` endpoint URLs; v1.11 and earlier put `URL.Hostname()` in certSANs.
+/// Expected values were printed by Go's net/url (`https://[…%25zone]` alike in Go 1.19 and 1.26).
+#[test]
+fn urls_are_written_as_go_net_url_prints_them() {
+    let env = Env::new();
+    let Some(cp) = controlplane_for(&env, "HTTPS://X:6443", &[]) else {
+        return;
+    };
+    assert!(cp.contains("\nendpoint: https://X:6443\n"), "{cp}");
+    assert!(cp.contains("    issuerURL: https://X:6443\n"), "{cp}");
+    assert!(!cp.contains("HTTPS://"), "{cp}");
+
+    let cp = controlplane_for(&env, "https://ü.example:6443/#a b", &[]).unwrap();
+    assert!(
+        cp.contains("endpoint: https://%C3%BC.example:6443/#a%20b\n"),
+        "{cp}"
+    );
+
+    let mirror = ["--registry-mirror", "docker.io=HTTP://M.example/ü"];
+    let cp = controlplane_for(&env, "https://x:6443", &mirror).unwrap();
+    assert!(cp.contains("url: http://M.example/%C3%BC\n"), "{cp}");
+    // Before v1.12 the mirror endpoints are strings, written as given.
+    let mut legacy = mirror.to_vec();
+    legacy.extend_from_slice(&["--talos-version", "v1.11"]);
+    let cp = controlplane_for(&env, "https://x:6443", &legacy).unwrap();
+    assert!(cp.contains("- HTTP://M.example/ü\n"), "{cp}");
+
+    let v111 = ["--talos-version", "v1.11"];
+    let cp = controlplane_for(&env, "https://[fd00::1%25eth0]:6443", &v111).unwrap();
+    assert!(cp.contains("        - fd00::1%eth0\n"), "{cp}");
+    assert!(cp.contains("fd00::1%25eth0]:6443"), "{cp}");
+    let cp = controlplane_for(&env, "https://%C3%BC.example:6443", &v111).unwrap();
+    assert!(cp.contains("        - ü.example\n"), "{cp}");
+}
+
+/// URLs Go's `url.Parse` refuses are refused, in talosctl's words, on one line.
+#[test]
+fn urls_go_refuses_are_refused() {
+    let env = Env::new();
+    for (endpoint, why) in [
+        ("https://%zz", "invalid URL escape \"%zz\""),
+        (
+            "https://1.2.3.4:6443:1",
+            "invalid port \":6443:1\" after host",
+        ),
+        ("https://[1.2.3.4]:6443", "invalid IP-literal"),
+    ] {
+        let out = env.run(&[
+            "gen",
+            "config",
+            "c",
+            endpoint,
+            "-o",
+            "-",
+            "-t",
+            "controlplane",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{endpoint}");
+        let err = common::stderr(&out);
+        assert_eq!(
+            err,
+            format!(
+                "error: failed to parse the cluster endpoint URL: parse \"{endpoint}\": {why}\n"
+            ),
+            "{endpoint}"
+        );
+    }
+    let before = env.tree_digest();
+    let out = env.run(&[
+        "gen",
+        "config",
+        "c",
+        "https://x:6443",
+        "-o",
+        "-",
+        "-t",
+        "controlplane",
+        "--registry-mirror",
+        "docker.io=https://m/%zz",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("failed to parse registry mirror endpoint \"https://m/%zz\": parse \"https://m/%zz\": invalid URL escape \"%zz\"\n"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(env.tree_digest(), before);
+}

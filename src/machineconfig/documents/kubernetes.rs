@@ -6,7 +6,7 @@
 
 use super::secrets::{self, pem_text};
 use super::{
-    check_url, image, s, templates, Fields, API_SERVER_IMAGE, CONTROLLER_MANAGER_IMAGE,
+    go_url_string, image, s, templates, Fields, API_SERVER_IMAGE, CONTROLLER_MANAGER_IMAGE,
     DEFAULT_KUBE_PRISM_PORT, KUBELET_IMAGE, LABEL_CONTROL_PLANE, LABEL_EXCLUDE_FROM_EXTERNAL_LB,
     PROXY_IMAGE, SCHEDULER_IMAGE,
 };
@@ -20,11 +20,11 @@ fn empty() -> Node {
 /// `generateKubernetesUniversalConfigs` (`kubernetes.go:165-250`).
 pub(super) fn universal(input: &Input<'_>, control_plane: bool) -> Result<Vec<Node>, Error> {
     let o = &input.options;
-    check_url("control plane endpoint", &input.endpoint)?;
+    let endpoint = go_url_string("control plane endpoint", &input.endpoint)?;
     let mut cluster = Fields::document("KubeClusterConfig");
     cluster
         .set("clusterName", s(&input.cluster_name))
-        .set("endpoint", s(&input.endpoint));
+        .set("endpoint", s(endpoint));
 
     let mut node = Fields::document("KubeNodeConfig");
     node.set("nodeIP", empty());
@@ -165,7 +165,10 @@ pub(super) fn control_plane(input: &Input<'_>) -> Result<Vec<Node>, Error> {
                     "certs.k8sserviceaccount.key",
                 )?),
             ),
-            ("issuerURL", s(&input.endpoint)),
+            (
+                "issuerURL",
+                s(go_url_string("control plane endpoint", &input.endpoint)?),
+            ),
         ]),
     );
     docs.push(d.build());
@@ -213,10 +216,9 @@ pub(super) fn control_plane(input: &Input<'_>) -> Result<Vec<Node>, Error> {
     docs.push(d.build());
 
     if !o.custom_cni_url.is_empty() {
-        check_url("custom CNI URL", &o.custom_cni_url)?;
+        let url = go_url_string("custom CNI URL", &o.custom_cni_url)?;
         let mut d = Fields::document("KubeExternalManifestConfig");
-        d.set("name", s("custom-cni"))
-            .set("url", s(&o.custom_cni_url));
+        d.set("name", s("custom-cni")).set("url", s(url));
         docs.push(d.build());
     }
     Ok(docs)

@@ -154,21 +154,19 @@ pub(crate) fn templates() -> &'static Templates {
     })
 }
 
-/// Hostname of a URL (Go `url.Hostname()`): the host without port or IPv6 brackets.
+/// `url.Parse(url).Hostname()` (`GetAPIServerSANs`, generate.go:48-53): the decoded host
+/// without port or IPv6 brackets; `None` when Go cannot parse the URL (Talos then adds none).
 pub(crate) fn url_hostname(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map(|(_, r)| r)?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if let Some(v6) = host_port.strip_prefix('[') {
-        return v6.split_once(']').map(|(h, _)| h.to_string());
-    }
-    Some(host_port.split(':').next().unwrap_or_default().to_string())
+    let u = GoUrl::parse(url).ok()?;
+    // A host escaping a byte that is not UTF-8 (`%FF`) has no exact YAML string: replaced.
+    Some(String::from_utf8_lossy(u.hostname()).into_owned())
 }
 
-/// Check a URL with Go's `url.Parse` rules (the text is kept as given).
-pub(crate) fn check_url(what: &str, value: &str) -> Result<(), Error> {
-    crate::machineconfig::endpoint::GoUrl::parse(value)
-        .map(|_| ())
+/// A URL as Talos writes it: `url.Parse`, then `URL.String()` (`meta.URL` and
+/// `v1alpha1.Endpoint` `MarshalYAML`): scheme lower-cased, host, path and fragment re-escaped.
+pub(crate) fn go_url_string(what: &str, value: &str) -> Result<String, Error> {
+    GoUrl::parse(value)
+        .map(|u| u.to_string())
         .map_err(|reason| Error::BadUrl {
             what: what.to_string(),
             value: value.to_string(),
@@ -177,6 +175,7 @@ pub(crate) fn check_url(what: &str, value: &str) -> Result<(), Error> {
 }
 
 pub(crate) use crate::goquote::go_quote;
+use crate::gourl::GoUrl;
 
 #[cfg(test)]
 mod tests {
@@ -215,7 +214,18 @@ mod tests {
             url_hostname("https://u@h.example").as_deref(),
             Some("h.example")
         );
-        assert_eq!(url_hostname("base"), None);
+        // Go parses `base` as a path: an empty hostname.
+        assert_eq!(url_hostname("base").as_deref(), Some(""));
+        assert_eq!(url_hostname("https://%zz"), None);
+        // Talos compat: `Hostname()` of Go's parse, not the text between `//` and `:`.
+        assert_eq!(
+            url_hostname("https://[fd00::1%25eth0]:6443").as_deref(),
+            Some("fd00::1%eth0")
+        );
+        assert_eq!(
+            url_hostname("https://%C3%BC.example:6443").as_deref(),
+            Some("ü.example")
+        );
     }
 
     #[test]

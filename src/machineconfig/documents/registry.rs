@@ -3,7 +3,7 @@
 //! (talos `generate/registry.go:72-131`, `types/cri/`).
 
 use super::v1alpha1::merged_mirrors;
-use super::{check_url, s, Fields};
+use super::{go_quote, go_url_string, s, Fields};
 use crate::machineconfig::{Error, Input};
 use crate::yaml::Node;
 
@@ -17,8 +17,9 @@ pub(super) fn documents(input: &Input<'_>) -> Result<Vec<Node>, Error> {
     for (host, endpoints) in merged_mirrors(o) {
         let mut eps = Vec::new();
         for ep in &endpoints {
-            check_url(&format!("registry mirror endpoint {ep:?}"), ep)?;
-            eps.push(Node::map([("url", s(ep.clone()))]));
+            // Talos compat: url.Parse then meta.URL (registry.go:79-87).
+            let url = go_url_string(&format!("registry mirror endpoint {}", go_quote(ep)), ep)?;
+            eps.push(Node::map([("url", s(url))]));
         }
         let mut d = Fields::document("RegistryMirrorConfig");
         d.set("name", s(host.clone()));

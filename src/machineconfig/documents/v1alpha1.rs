@@ -6,7 +6,7 @@
 
 use super::secrets::{self, b64};
 use super::{
-    check_url, image, s, string_map, templates, url_hostname, Fields, API_SERVER_IMAGE,
+    go_url_string, image, s, string_map, templates, url_hostname, Fields, API_SERVER_IMAGE,
     CONTROLLER_MANAGER_IMAGE, DEFAULT_KUBE_PRISM_PORT, KUBELET_IMAGE,
     LABEL_EXCLUDE_FROM_EXTERNAL_LB, PROXY_IMAGE, SCHEDULER_IMAGE,
 };
@@ -242,7 +242,7 @@ fn control_plane_cluster(input: &Input<'_>) -> Result<Node, Error> {
     let o = &input.options;
     let multidoc_k8s = c.multidoc_kubernetes_config_supported();
     let k8s_off = o.skip_kubernetes_and_etcd;
-    check_url("control plane endpoint", &input.endpoint)?;
+    let endpoint = go_url_string("control plane endpoint", &input.endpoint)?;
 
     let mut cl = Fields::new();
     if !c.discovery_identity_multidoc_config() {
@@ -251,7 +251,7 @@ fn control_plane_cluster(input: &Input<'_>) -> Result<Node, Error> {
     }
     if !multidoc_k8s {
         let mut cp = Fields::new();
-        cp.set("endpoint", s(&input.endpoint));
+        cp.set("endpoint", s(endpoint));
         if o.local_api_server_port != 0 {
             cp.set(
                 "localAPIServerPort",
@@ -263,11 +263,15 @@ fn control_plane_cluster(input: &Input<'_>) -> Result<Node, Error> {
     if !c.discovery_identity_multidoc_config() {
         cl.str_nonempty("clusterName", &input.cluster_name);
     }
-    if !o.custom_cni_url.is_empty() {
-        check_url("custom CNI URL", &o.custom_cni_url)?;
-    }
+    // Talos compat: the control plane writes the parsed URL back (`customCNIURL.String()`,
+    // init.go:176-185), workers the text as given (worker.go:131-135).
+    let cni_url = if o.custom_cni_url.is_empty() {
+        None
+    } else {
+        Some(go_url_string("custom CNI URL", &o.custom_cni_url)?)
+    };
     if !multidoc_k8s {
-        cl.set("network", cluster_network(input));
+        cl.set("network", cluster_network(input, cni_url));
     }
     if !k8s_off {
         cl.str_nonempty("token", secrets::bootstrap_token(input.secrets)?);
@@ -359,19 +363,13 @@ fn api_server(input: &Input<'_>) -> Node {
 }
 
 /// `cluster.network` (`ClusterNetworkConfig`).
-fn cluster_network(input: &Input<'_>) -> Node {
+fn cluster_network(input: &Input<'_>, cni_url: Option<String>) -> Node {
     let (pods, services) = input.pod_and_service_subnets();
     let mut n = Fields::new();
-    if !input.options.custom_cni_url.is_empty() {
+    if let Some(url) = cni_url {
         n.set(
             "cni",
-            Node::map([
-                ("name", s("custom")),
-                (
-                    "urls",
-                    Node::str_seq([input.options.custom_cni_url.clone()]),
-                ),
-            ]),
+            Node::map([("name", s("custom")), ("urls", Node::str_seq([url]))]),
         );
     }
     n.set("dnsDomain", s(&input.options.dns_domain))
@@ -407,7 +405,7 @@ fn discovery(input: &Input<'_>) -> Option<Node> {
 fn worker_cluster(input: &Input<'_>) -> Result<Node, Error> {
     let c = &input.contract;
     let multidoc_k8s = c.multidoc_kubernetes_config_supported();
-    check_url("control plane endpoint", &input.endpoint)?;
+    let endpoint = go_url_string("control plane endpoint", &input.endpoint)?;
 
     let mut cl = Fields::new();
     if !c.discovery_identity_multidoc_config() {
@@ -415,14 +413,13 @@ fn worker_cluster(input: &Input<'_>) -> Result<Node, Error> {
         cl.str_nonempty("id", id).str_nonempty("secret", secret);
     }
     if !multidoc_k8s {
-        cl.set(
-            "controlPlane",
-            Node::map([("endpoint", s(&input.endpoint))]),
-        );
+        cl.set("controlPlane", Node::map([("endpoint", s(endpoint))]));
         if c.cluster_name_for_workers() {
             cl.str_nonempty("clusterName", &input.cluster_name);
         }
-        cl.set("network", cluster_network(input));
+        let raw_cni = &input.options.custom_cni_url;
+        let cni_url = (!raw_cni.is_empty()).then(|| raw_cni.clone());
+        cl.set("network", cluster_network(input, cni_url));
     }
     cl.str_nonempty("token", secrets::bootstrap_token(input.secrets)?);
     if !multidoc_k8s {
