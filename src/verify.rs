@@ -24,7 +24,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::bundle::SecretsBundle;
-use crate::pki::cert::{EKU_CLIENT_AUTH, EKU_SERVER_AUTH};
+use crate::pki::cert::{SignatureError, EKU_CLIENT_AUTH, EKU_SERVER_AUTH};
 use crate::pki::pem as pemx;
 use crate::pki::{Certificate, PkiError, PrivateKey};
 use crate::report::{relative_time, rfc3339, serial_number};
@@ -694,41 +694,38 @@ fn link_problem<'a>(
     {
         return Some(LinkProblem::NoCertSign(issuer, place));
     }
-    if let Some(why) = go_refuses_signature(child) {
-        return Some(LinkProblem::WeakSignature {
+    let checked = match child.go_refuses_signature() {
+        Some(why) => Err(SignatureError::RefusedByGo(why)),
+        None => child.verify_signed_by(issuer),
+    };
+    let weak = |why: String| {
+        Some(LinkProblem::WeakSignature {
             child,
             issuer,
             place,
             why,
-        });
-    }
-    if let Err(e) = child.verify_signed_by(issuer) {
-        // Not a wrong key but an algorithm or parameters that cannot be checked: say so rather
-        // than blame another CA.
-        let text = e.to_string();
-        if text.contains("unimplemented") || text.contains("unsupported") {
-            return Some(LinkProblem::WeakSignature {
+        })
+    };
+    match checked {
+        Ok(()) => {}
+        Err(SignatureError::Invalid(_)) => {
+            return Some(LinkProblem::BadSignature {
                 child,
                 issuer,
                 place,
-                why: if text.contains("(RSA-PSS") {
-                    format!(
-                        "with an algorithm a node refuses ({})",
-                        text.rsplit("verify: ").next().unwrap_or(&text)
-                    )
-                } else {
-                    format!(
-                        "with an algorithm talmint cannot check ({}): a node may accept it, check with talosctl",
-                        child.signature_oid
-                    )
-                },
-            });
+            })
         }
-        return Some(LinkProblem::BadSignature {
-            child,
-            issuer,
-            place,
-        });
+        Err(SignatureError::RefusedByGo(why)) => {
+            return weak(format!("with an algorithm a node refuses ({why})"))
+        }
+        // Not a wrong key but an algorithm talmint cannot check: say so rather than blame
+        // another CA.
+        Err(_) => {
+            return weak(format!(
+                "with an algorithm talmint cannot check ({}): a node may accept it, check with talosctl",
+                child.signature_oid
+            ))
+        }
     }
     if !issuer.unhandled_critical.is_empty() {
         return Some(LinkProblem::UnhandledCritical(issuer, place));
@@ -751,31 +748,6 @@ fn link_problem<'a>(
         }
         _ => None,
     }
-}
-
-/// Go's refusal of the algorithm `cert` is signed with (`checkSignature`), in its words: MD2,
-/// MD5 and SHA-1 are insecure (SHA-1 for good since Go 1.24), DSA unsupported.
-fn go_refuses_signature(cert: &Certificate) -> Option<String> {
-    let insecure = match cert.signature_oid.as_str() {
-        "1.2.840.113549.1.1.2" => "MD2-RSA",
-        "1.2.840.113549.1.1.4" => "MD5-RSA",
-        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => "SHA1-RSA",
-        "1.2.840.10045.4.1" => "ECDSA-SHA1",
-        // DSA, and SHA-224 with RSA or ECDSA: Go has no verifier for them.
-        "1.2.840.10040.4.3"
-        | "2.16.840.1.101.3.4.3.2"
-        | "1.2.840.113549.1.1.14"
-        | "1.2.840.10045.4.3.1" => {
-            return Some(
-                "with an algorithm a node refuses (x509: cannot verify signature: algorithm unimplemented)"
-                    .into(),
-            )
-        }
-        _ => return None,
-    };
-    Some(format!(
-        "with an algorithm a node refuses (x509: cannot verify signature: insecure algorithm {insecure})"
-    ))
 }
 
 /// The leaf's critical extensions Go does not handle, as the chain check's problem and fix.

@@ -505,23 +505,24 @@ fn b7_a_bundle_from_a_worker_config_is_written_with_a_warning_naming_what_is_mis
     }
 }
 
+/// `text` line by line, each line replaced by what `edit` returns for it, if anything.
+fn edit_lines(text: &str, mut edit: impl FnMut(&str) -> Option<String>) -> String {
+    text.lines()
+        .map(|l| format!("{}\n", edit(l).unwrap_or_else(|| l.to_string())))
+        .collect()
+}
+
 #[test]
 fn b2_a_damaged_etcd_key_does_not_stop_issuing_os_credentials() {
     let env = Env::new();
     env.ok(&["gen", "secrets", "-o", "s.yaml"]);
     let text = String::from_utf8(env.read("s.yaml")).unwrap();
     let mut in_etcd = false;
-    let damaged: String = text
-        .lines()
-        .map(|l| {
-            in_etcd = (in_etcd || l == "    etcd:") && !l.starts_with("    k8s");
-            if in_etcd && l.starts_with("        key: ") {
-                "        key: LS0tLS1CRUdJTiBDRVJU\n".to_string()
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
+    let damaged = edit_lines(&text, |l| {
+        in_etcd = (in_etcd || l == "    etcd:") && !l.starts_with("    k8s");
+        (in_etcd && l.starts_with("        key: "))
+            .then(|| "        key: LS0tLS1CRUdJTiBDRVJU".into())
+    });
     assert_ne!(damaged, text);
     env.write("s.yaml", damaged);
     env.ok(&["config", "new", "t.tc", "--with-secrets", "s.yaml"]);
@@ -579,16 +580,10 @@ fn from_controlplane_config_refuses_a_key_that_is_not_text() {
     let text = controlplane_text(&env);
     for (field, value) in [("machine.ca.key", "[a, b]"), ("machine.ca.key", "42")] {
         let mut in_ca = false;
-        let damaged: String = text
-            .lines()
-            .map(|l| {
-                in_ca = (in_ca || l == "    ca:") && !l.starts_with("    certSANs");
-                match l.strip_prefix("        key: ") {
-                    Some(_) if in_ca => format!("        key: {value}\n"),
-                    _ => format!("{l}\n"),
-                }
-            })
-            .collect();
+        let damaged = edit_lines(&text, |l| {
+            in_ca = (in_ca || l == "    ca:") && !l.starts_with("    certSANs");
+            (in_ca && l.starts_with("        key: ")).then(|| format!("        key: {value}"))
+        });
         assert_ne!(damaged, text);
         env.write("bad.yaml", damaged);
         let out = import_back(&env, "bad.yaml");
@@ -611,13 +606,10 @@ fn from_controlplane_config_asks_to_quote_a_number_in_a_text_field() {
     let env = Env::new();
     let text = controlplane_text(&env);
     let mut first = true;
-    let damaged: String = text
-        .lines()
-        .map(|l| match l.strip_prefix("    token: ") {
-            Some(_) if std::mem::take(&mut first) => "    token: 4.250\n".to_string(),
-            _ => format!("{l}\n"),
-        })
-        .collect();
+    let damaged = edit_lines(&text, |l| {
+        (l.starts_with("    token: ") && std::mem::take(&mut first))
+            .then(|| "    token: 4.250".into())
+    });
     assert_ne!(damaged, text);
     env.write("num.yaml", damaged);
     let out = import_back(&env, "num.yaml");

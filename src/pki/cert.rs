@@ -73,6 +73,21 @@ pub struct Certificate {
     pub dns_sans: Vec<String>,
 }
 
+/// Why a signature was not accepted.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// It does not verify with the key (or the certificates do not parse).
+    #[error("{0}")]
+    Invalid(String),
+    /// Go refuses the algorithm or its parameters; in Go's words.
+    #[error("{0}")]
+    RefusedByGo(String),
+    /// talmint cannot check this algorithm (Go may).
+    #[error("{0}")]
+    Unchecked(String),
+}
+
 fn to_time(t: x509_parser::time::ASN1Time) -> OffsetDateTime {
     t.to_datetime()
 }
@@ -262,18 +277,41 @@ impl Certificate {
     /// Verify this certificate's signature with `issuer`'s public key (see [`verify_signature`]).
     ///
     /// # Errors
-    /// [`PkiError::BadCertificate`] when the signature does not verify.
-    pub fn verify_signed_by(&self, issuer: &Certificate) -> Result<(), PkiError> {
-        let bad = |e: String| PkiError::BadCertificate(e);
-        let (_, c) = X509Certificate::from_der(&self.der).map_err(|e| bad(e.to_string()))?;
-        let (_, i) = X509Certificate::from_der(&issuer.der).map_err(|e| bad(e.to_string()))?;
+    /// [`SignatureError`] when the signature is not accepted.
+    pub fn verify_signed_by(&self, issuer: &Certificate) -> Result<(), SignatureError> {
+        let bad = |e: x509_parser::nom::Err<x509_parser::error::X509Error>| {
+            SignatureError::Invalid(e.to_string())
+        };
+        let (_, c) = X509Certificate::from_der(&self.der).map_err(bad)?;
+        let (_, i) = X509Certificate::from_der(&issuer.der).map_err(bad)?;
         verify_signature(
             i.public_key(),
             &c.signature_algorithm,
             &c.signature_value,
             c.tbs_certificate.as_ref(),
         )
-        .map_err(|e| bad(format!("signature does not verify: {e}")))
+    }
+
+    /// Go's refusal, in its words, of the algorithm this certificate is signed with
+    /// (`checkSignature`): MD2, MD5 and SHA-1 are insecure (SHA-1 for good since Go 1.24); DSA
+    /// and SHA-224 have no verifier there. (Go still takes SHA-1 on a CSR.)
+    pub fn go_refuses_signature(&self) -> Option<String> {
+        let insecure = match self.signature_oid.as_str() {
+            "1.2.840.113549.1.1.2" => "MD2-RSA",
+            "1.2.840.113549.1.1.4" => "MD5-RSA",
+            "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => "SHA1-RSA",
+            "1.2.840.10045.4.1" => "ECDSA-SHA1",
+            "1.2.840.10040.4.3"
+            | "2.16.840.1.101.3.4.3.2"
+            | "1.2.840.113549.1.1.14"
+            | "1.2.840.10045.4.3.1" => {
+                return Some("x509: cannot verify signature: algorithm unimplemented".into())
+            }
+            _ => return None,
+        };
+        Some(format!(
+            "x509: cannot verify signature: insecure algorithm {insecure}"
+        ))
     }
 }
 
@@ -292,13 +330,13 @@ fn named_curve(spki: &x509_parser::x509::SubjectPublicKeyInfo) -> Option<String>
 /// through x509-parser.
 ///
 /// # Errors
-/// Why it does not verify.
+/// [`SignatureError`]: why it is not accepted.
 pub(crate) fn verify_signature(
     key: &x509_parser::x509::SubjectPublicKeyInfo,
     algorithm: &x509_parser::x509::AlgorithmIdentifier,
     signature: &x509_parser::der_parser::asn1_rs::BitString,
     message: &[u8],
-) -> Result<(), String> {
+) -> Result<(), SignatureError> {
     use aws_lc_rs::signature as sig;
     let curve = named_curve(key);
     let ecdsa: Option<&'static sig::EcdsaVerificationAlgorithm> = match (
@@ -319,25 +357,25 @@ pub(crate) fn verify_signature(
     if let Some(alg) = ecdsa {
         return sig::UnparsedPublicKey::new(alg, &key.subject_public_key.data)
             .verify(message, &signature.data)
-            .map_err(|_| "the ECDSA signature does not verify".to_string());
+            .map_err(|_| SignatureError::Invalid("the ECDSA signature does not verify".into()));
     }
-    if let Some(alg) = rsa_algorithm(algorithm)? {
-        // aws-lc has 1,024-bit variants only for PKCS #1 with SHA-256 and SHA-512; Go checks
-        // every RSA signature from 1,024 bits.
-        let legacy = std::ptr::eq(alg, &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY)
-            || std::ptr::eq(alg, &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY);
-        if !legacy && rsa_bits(key).is_some_and(|bits| bits < 2048) {
-            return Err(
+    if let Some((alg, min_bits)) = rsa_algorithm(algorithm)? {
+        if rsa_bits(key).is_some_and(|bits| bits < min_bits) {
+            return Err(SignatureError::Unchecked(
                 "signature unsupported: talmint checks SHA-384 and PSS RSA signatures only from 2,048-bit keys"
                     .into(),
-            );
+            ));
         }
         return sig::UnparsedPublicKey::new(alg, &key.subject_public_key.data)
             .verify(message, &signature.data)
-            .map_err(|_| "the RSA signature does not verify".to_string());
+            .map_err(|_| SignatureError::Invalid("the RSA signature does not verify".into()));
     }
-    x509_parser::verify::verify_signature(key, algorithm, signature, message)
-        .map_err(|e| e.to_string())
+    x509_parser::verify::verify_signature(key, algorithm, signature, message).map_err(|e| match e {
+        x509_parser::error::X509Error::SignatureUnsupportedAlgorithm => {
+            SignatureError::Unchecked(e.to_string())
+        }
+        e => SignatureError::Invalid(e.to_string()),
+    })
 }
 
 /// The size of an RSA public key in bits; `None` for other keys.
@@ -351,22 +389,23 @@ fn rsa_bits(key: &x509_parser::x509::SubjectPublicKeyInfo) -> Option<usize> {
 /// The aws-lc algorithm for an RSA signature Go checks: PKCS #1 v1.5 with SHA-256, -384 or
 /// -512 (keys from 1,024 bits, as Go, where aws-lc allows it), or PSS with one of those hashes,
 /// MGF1 of the same hash and a salt as long as the hash (the only PSS parameters Go accepts).
-/// `Ok(None)` for anything that is not one of those.
+/// With it, the smallest key aws-lc checks it for: 1,024 bits (as Go) only for PKCS #1 with
+/// SHA-256 and SHA-512, 2,048 otherwise. `Ok(None)` for anything that is not one of those.
 ///
 /// # Errors
-/// PSS parameters Go does not accept.
+/// [`SignatureError::RefusedByGo`] for PSS parameters Go does not accept.
 fn rsa_algorithm(
     algorithm: &x509_parser::x509::AlgorithmIdentifier,
-) -> Result<Option<&'static aws_lc_rs::signature::RsaParameters>, String> {
+) -> Result<Option<(&'static aws_lc_rs::signature::RsaParameters, usize)>, SignatureError> {
     use aws_lc_rs::signature as sig;
     use x509_parser::signature_algorithm::SignatureAlgorithm;
     Ok(Some(match algorithm.algorithm.to_id_string().as_str() {
-        "1.2.840.113549.1.1.11" => &sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
-        "1.2.840.113549.1.1.12" => &sig::RSA_PKCS1_2048_8192_SHA384,
-        "1.2.840.113549.1.1.13" => &sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        "1.2.840.113549.1.1.11" => (&sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY, 1024),
+        "1.2.840.113549.1.1.12" => (&sig::RSA_PKCS1_2048_8192_SHA384, 2048),
+        "1.2.840.113549.1.1.13" => (&sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY, 1024),
         "1.2.840.113549.1.1.10" => {
             let unimplemented = || {
-                "x509: cannot verify signature: algorithm unimplemented (RSA-PSS parameters Go does not accept)".to_string()
+                SignatureError::RefusedByGo("x509: cannot verify signature: algorithm unimplemented (RSA-PSS parameters Go does not accept)".into())
             };
             let Ok(SignatureAlgorithm::RSASSA_PSS(params)) =
                 SignatureAlgorithm::try_from(algorithm)
@@ -388,7 +427,7 @@ fn rsa_algorithm(
             {
                 return Err(unimplemented());
             }
-            alg
+            (alg, 2048)
         }
         _ => return Ok(None),
     }))

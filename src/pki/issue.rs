@@ -378,10 +378,7 @@ impl CaKeyPair {
         roles: &crate::roles::RoleSet,
         window: &Window,
     ) -> Result<IssuedCert, PkiError> {
-        let profile = Profile::ApiClient {
-            roles: roles.clone(),
-        };
-        self.issue_in(&profile, window)
+        self.issue_in(&Profile::api_client(roles), window)
     }
 
     /// [`Self::issue_client_in`] without checking `window` against the CA's validity, as talosctl's
@@ -395,14 +392,8 @@ impl CaKeyPair {
         roles: &crate::roles::RoleSet,
         window: &Window,
     ) -> Result<IssuedCert, PkiError> {
-        let profile = Profile::ApiClient {
-            roles: roles.clone(),
-        };
-        self.sign_for(
-            &profile,
-            window,
-            PrivateKey::generate(self.key_algorithm())?,
-        )
+        let key = PrivateKey::generate(self.key_algorithm())?;
+        self.sign_for(&Profile::api_client(roles), window, key)
     }
 
     /// [`Self::issue_client_in`] for a key made beforehand (see [`Self::issue_in_with`]).
@@ -415,10 +406,7 @@ impl CaKeyPair {
         window: &Window,
         key: PrivateKey,
     ) -> Result<IssuedCert, PkiError> {
-        let profile = Profile::ApiClient {
-            roles: roles.clone(),
-        };
-        self.issue_in_with(&profile, window, key)
+        self.issue_in_with(&Profile::api_client(roles), window, key)
     }
 
     /// Issue a Talos API client certificate with `roles`, valid from `now` for `ttl`.

@@ -55,6 +55,13 @@ impl Profile {
         }
     }
 
+    /// A Talos API client certificate for `roles`.
+    pub fn api_client(roles: &RoleSet) -> Self {
+        Profile::ApiClient {
+            roles: roles.clone(),
+        }
+    }
+
     /// Whether the profile is a CA.
     pub fn is_ca(&self) -> bool {
         matches!(self, Profile::Ca { .. })

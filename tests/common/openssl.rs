@@ -32,6 +32,12 @@ pub fn run(args: &[&str], dir: &Path) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// [`run`], failing the test when openssl does.
+pub fn run_ok(args: &[&str], dir: &Path) {
+    let (ok, text) = run(args, dir);
+    assert!(ok, "openssl {args:?}: {text}");
+}
+
 /// Re-label Talos's `ED25519 PRIVATE KEY` (PKCS#8) as `PRIVATE KEY` for openssl.
 pub fn relabel_pkcs8(pem: &str) -> String {
     pem.replace("ED25519 PRIVATE KEY", "PRIVATE KEY")
@@ -62,10 +68,7 @@ pub fn leaf(
         "ext.cnf",
         &format!("keyUsage=critical,digitalSignature\n{ext}\n"),
     );
-    let run_ok = |args: &[&str]| {
-        let (ok, text) = run(args, dir);
-        assert!(ok, "openssl {args:?}: {text}");
-    };
+    let run_ok = |args: &[&str]| run_ok(args, dir);
     run_ok(&["genpkey", "-algorithm", "ed25519", "-out", "leaf.key"]);
     run_ok(&[
         "req",
@@ -128,14 +131,24 @@ pub fn make_cert(
     issuer: Option<&str>,
     days: u32,
 ) -> Vec<u8> {
+    make_cert_signed(dir, name, subj, ext, issuer, days, &[])
+}
+
+/// [`make_cert`] with extra `openssl x509` signing options (`-sha384`, `-sigopt …`).
+pub fn make_cert_signed(
+    dir: &Path,
+    name: &str,
+    subj: &str,
+    ext: &str,
+    issuer: Option<&str>,
+    days: u32,
+    signing: &[&str],
+) -> Vec<u8> {
     let w = |file: &str, text: &str| {
         #[allow(clippy::disallowed_methods)]
         std::fs::write(dir.join(file), text).unwrap();
     };
-    let run_ok = |args: &[&str]| {
-        let (ok, text) = run(args, dir);
-        assert!(ok, "openssl {args:?}: {text}");
-    };
+    let run_ok = |args: &[&str]| run_ok(args, dir);
     let (key, csr, crt, extfile) = (
         format!("{name}.key"),
         format!("{name}.csr"),
@@ -164,6 +177,7 @@ pub fn make_cert(
     if !ext.is_empty() {
         args.extend(["-extfile", &extfile]);
     }
+    args.extend(signing);
     run_ok(&args);
     std::fs::read(dir.join(&crt)).unwrap()
 }
